@@ -1,0 +1,144 @@
+"""Theme classifier: a fine-tuned encoder with calibrated probabilities and secondary themes.
+
+Everything inference needs is in the model folder: ``id2label``/``label2id`` and a ``wenzhai`` block
+in ``config.json`` (temperature, secondary-theme threshold, window length and stride, theme
+metadata). Weights are read from safetensors only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from models.themes import THEMES
+from models.windows import aggregate_window_logits, encode_windows, length_sorted_batches
+
+
+@dataclass
+class InferenceSettings:
+    """Settings stored in the model config under ``wenzhai``; set by training and calibration."""
+
+    temperature: float = field(default=1.0, metadata={"help": "Softmax temperature from calibration."})
+    secondary_threshold: float = field(
+        default=0.3, metadata={"help": "Calibrated probability a non-primary theme needs to be secondary."}
+    )
+    max_length: int = field(default=256, metadata={"help": "Tokens per window, special tokens included."})
+    window_stride: int = field(default=64, metadata={"help": "Tokens of overlap between windows."})
+    version: str = field(default="0", metadata={"help": "Model version reported by the API."})
+    name: str = field(default="wenzhai-theme", metadata={"help": "Model name reported by the API."})
+    themes: dict[str, dict[str, str]] = field(default_factory=lambda: dict(THEMES))
+
+    def __post_init__(self) -> None:
+        if self.temperature <= 0:
+            raise ValueError("temperature must be > 0")
+        if not 0 < self.secondary_threshold <= 1:
+            raise ValueError("secondary_threshold must be in (0, 1]")
+        if self.max_length < 8:
+            raise ValueError("max_length must be >= 8")
+        if not 0 <= self.window_stride < self.max_length - 2:
+            raise ValueError("window_stride must be in [0, max_length - 2)")
+
+    @classmethod
+    def from_config(cls, config: Any) -> InferenceSettings:
+        stored = getattr(config, "wenzhai", None) or {}
+        known = {k: v for k, v in stored.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = logits.astype(np.float64) / temperature
+    z -= z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+class ThemeClassifier:
+    """Batch theme prediction over arbitrary-length texts."""
+
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        tokenizer: Any,
+        settings: InferenceSettings | None = None,
+        batch_size: int = 16,
+        max_batch_tokens: int = 8192,
+        threads: int | None = None,
+    ) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.settings = settings or InferenceSettings.from_config(model.config)
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        id2label = model.config.id2label
+        self.labels: tuple[str, ...] = tuple(id2label[i] for i in range(len(id2label)))
+        if threads:
+            torch.set_num_threads(threads)
+
+    @classmethod
+    def from_pretrained(cls, path: str | os.PathLike[str], threads: int | None = None, **kwargs: Any) -> ThemeClassifier:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        path = Path(path)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            path, use_safetensors=True, torch_dtype=torch.float32
+        )
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        return cls(model.float(), tokenizer, threads=threads, **kwargs)
+
+    def info(self) -> dict[str, str]:
+        return {"name": self.settings.name, "version": self.settings.version}
+
+    @torch.inference_mode()
+    def logits(self, texts: list[str]) -> np.ndarray:
+        """Uncalibrated per-text logits; long texts are windowed and aggregated, never truncated."""
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        windows = encode_windows(self.tokenizer, texts, self.settings.max_length, self.settings.window_stride)
+        lengths = [len(ids) for ids in windows.input_ids]
+        out = np.zeros((len(lengths), len(self.labels)), dtype=np.float32)
+        pad = self.tokenizer.pad_token_id or 0
+        for batch in length_sorted_batches(lengths, self.batch_size, self.max_batch_tokens):
+            width = max(lengths[i] for i in batch)
+            ids = torch.full((len(batch), width), pad, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, i in enumerate(batch):
+                ids[row, : lengths[i]] = torch.tensor(windows.input_ids[i])
+                mask[row, : lengths[i]] = 1
+            out[batch] = self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
+        return aggregate_window_logits(out, windows, len(texts))
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Calibrated theme probabilities, one row per text, columns in :attr:`labels` order."""
+        return softmax(self.logits(texts), self.settings.temperature)
+
+    def secondary_labels(self, probs: np.ndarray) -> list[str]:
+        """Non-primary themes whose calibrated probability passes the threshold, most likely first."""
+        primary = int(np.argmax(probs))
+        order = np.argsort(-probs)
+        return [
+            self.labels[i]
+            for i in order
+            if i != primary and self.labels[i] != "other" and probs[i] >= self.settings.secondary_threshold
+        ]
+
+    def predict(self, texts: list[str]) -> list[dict[str, Any]]:
+        """``{"theme", "scores", "secondary"}`` per text, in input order."""
+        probs = self.predict_proba(texts)
+        return [self.describe(p) for p in probs]
+
+    def describe(self, probs: np.ndarray) -> dict[str, Any]:
+        return {
+            "theme": self.labels[int(np.argmax(probs))],
+            "scores": {label: round(float(p), 4) for label, p in zip(self.labels, probs, strict=True)},
+            "secondary": self.secondary_labels(probs),
+        }
+
+
+def store_settings(config: Any, settings: InferenceSettings) -> None:
+    """Write ``settings`` into a transformers config (saved with ``save_pretrained``)."""
+    config.wenzhai = asdict(settings)

@@ -1,0 +1,41 @@
+"""Find and load the models behind the pipeline, so every surface loads them the same way."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from models.pipeline import Pipeline
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_MODEL_DIR = PACKAGE_DIR / "default"
+
+
+def default_model_dir() -> Path | None:
+    """The model folder to use when none is given: $WENZHAI_MODEL, else the shipped default."""
+    env = os.environ.get("WENZHAI_MODEL")
+    if env:
+        return Path(env)
+    return DEFAULT_MODEL_DIR if (DEFAULT_MODEL_DIR / "config.json").exists() else None
+
+
+def load_pipeline(model: str | os.PathLike[str] | None = None) -> Pipeline:
+    """Build a pipeline from a model folder (``"none"`` = text statistics only)."""
+    if model == "none":
+        return Pipeline()
+    path = Path(model) if model else default_model_dir()
+    if path is None:
+        return Pipeline()
+    if not (path / "config.json").exists():
+        raise ValueError(f"--model: {path} is not a model folder (no config.json)")
+    from models.classifier import ThemeClassifier
+
+    classifier = ThemeClassifier.from_pretrained(path)
+    summarizer = None
+    try:
+        from models.summarizer import Summarizer
+    except ImportError:
+        pass
+    else:
+        summarizer = Summarizer.from_classifier(classifier)
+    return Pipeline(classifier=classifier, summarizer=summarizer)

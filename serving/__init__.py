@@ -1,0 +1,1 @@
+"""User-facing surfaces: the `wenzhai` command line and the BentoML service."""

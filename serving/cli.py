@@ -1,0 +1,57 @@
+"""The `wenzhai` command line.
+
+Each area contributes its own sub-commands through a ``register(subparsers)`` function (kept next
+to the code it drives), so this module only wires them together and turns expected failures into a
+one-line message on stderr with exit code 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from serving.commands import UsageError
+
+# Modules that contribute sub-commands; each has ``register(subparsers) -> None`` and its handlers
+# raise ``UsageError`` (or ValueError/OSError) for bad input.
+COMMAND_MODULES: tuple[str, ...] = (
+    "serving.commands.analyze",
+    "serving.commands.encoder",
+    "serving.commands.data",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wenzhai",
+        description="Clean, segment, theme-tag and summarise Chinese articles.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # an optional area whose extra is not installed
+            if exc.name and exc.name.startswith(("serving.", "models.", "training.")):
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except (UsageError, ValueError, OSError, UnicodeDecodeError) as exc:
+        print(f"wenzhai {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"wenzhai {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

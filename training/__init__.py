@@ -1,0 +1,1 @@
+"""Data assembly, fine-tuning, evaluation and export of wenzhai models."""
