@@ -19,18 +19,29 @@ def default_model_dir() -> Path | None:
     return DEFAULT_MODEL_DIR if (DEFAULT_MODEL_DIR / "config.json").exists() else None
 
 
-def load_pipeline(model: str | os.PathLike[str] | None = None) -> Pipeline:
-    """Build a pipeline from a model folder (``"none"`` = text statistics only)."""
-    if model == "none":
-        return Pipeline()
+def model_path(model: str | os.PathLike[str] | None) -> Path | None:
+    """The model folder for ``model`` (None = the default), checked to be a model folder."""
     path = Path(model) if model else default_model_dir()
-    if path is None:
-        return Pipeline()
-    if not (path / "config.json").exists():
+    if path is not None and not (path / "config.json").exists():
         raise ValueError(f"--model: {path} is not a model folder (no config.json)")
+    return path
+
+
+def load_classifier(model: str | os.PathLike[str] | None = None, threads: int | None = None):
+    """The theme classifier from ``model`` (or the default); an error if there is none."""
     from models.classifier import ThemeClassifier
 
-    classifier = ThemeClassifier.from_pretrained(path)
+    path = model_path(model)
+    if path is None:
+        raise ValueError("--model: no default model is installed; give --model DIR (see `make model`)")
+    return ThemeClassifier.from_pretrained(path, threads=threads)
+
+
+def load_pipeline(model: str | os.PathLike[str] | None = None, threads: int | None = None) -> Pipeline:
+    """Build a pipeline from a model folder (``"none"`` = text statistics only)."""
+    if model == "none" or model_path(model) is None:
+        return Pipeline()
+    classifier = load_classifier(model, threads=threads)
     summarizer = None
     try:
         from models.summarizer import Summarizer

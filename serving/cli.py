@@ -18,8 +18,8 @@ from serving.commands import UsageError
 # raise ``UsageError`` (or ValueError/OSError) for bad input.
 COMMAND_MODULES: tuple[str, ...] = (
     "serving.commands.analyze",
-    "serving.commands.encoder",
-    "serving.commands.data",
+    "serving.commands.tag",
+    "serving.commands.train",
 )
 
 

@@ -34,3 +34,11 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_page(shared_dir: Path) -> str:
     return (shared_dir / "seed" / "page.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random BERT + character tokenizer as a Hugging Face folder (see tests/tiny_models.py)."""
+    from tests.tiny_models import build_tiny_encoder
+
+    return build_tiny_encoder(tmp_path_factory.mktemp("tiny-encoder"))

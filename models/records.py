@@ -1,0 +1,39 @@
+"""Per-row validation for JSONL batches (`wenzhai tag`, `summarize --jsonl`, batch scoring).
+
+A bad row becomes ``{"id", "error"}`` and never stops the rows around it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from models.inputs import InputError, check_text
+
+
+@dataclass(frozen=True)
+class Record:
+    """One input row: either a valid ``text`` or an ``error`` explaining why it was rejected."""
+
+    id: Any
+    text: str | None = None
+    error: str | None = None
+
+
+def parse_record(line: str, line_no: int) -> Record:
+    """Parse one JSONL line holding ``{"id", "text"}``; problems become an error record."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Record(id=None, error=f"line {line_no}: not valid JSON ({exc.msg})")
+    if not isinstance(obj, dict):
+        return Record(id=None, error=f"line {line_no}: expected an object with 'id' and 'text'")
+    rid = obj.get("id", line_no)
+    if not isinstance(rid, str | int) or isinstance(rid, bool):
+        return Record(id=None, error=f"line {line_no}: id must be a string or an integer")
+    try:
+        text = check_text(obj.get("text"), field="text")
+    except InputError as exc:
+        return Record(id=rid, error=f"line {line_no}: {exc}")
+    return Record(id=rid, text=text)

@@ -1,0 +1,51 @@
+"""`wenzhai train` and `wenzhai evaluate`: fine-tune and score theme models."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from training.arguments import add_override_arguments, load_arguments
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="fine-tune the theme classifier", description=__doc__)
+    p.add_argument("--config", default="configs/train.yaml", help="YAML of training arguments")
+    add_override_arguments(p)
+    p.set_defaults(handler=run_train)
+
+    e = sub.add_parser("evaluate", help="score a model on labelled JSONL and write a report")
+    e.add_argument("--model", required=True, help="model folder")
+    e.add_argument("--data", required=True, help='labelled JSONL with "text" and "label"')
+    e.add_argument("--out", default=None, help="report folder (default: MODEL/eval)")
+    e.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
+    e.set_defaults(handler=run_evaluate)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from training.train import train
+
+    overrides = {k: v for k, v in vars(args).items() if k not in {"config", "command", "handler"}}
+    arguments = load_arguments(args.config, overrides)
+    report = train(arguments)
+    summary = {k: report[k] for k in ("validation_macro_f1", "temperature", "ece_before", "ece_after",
+                                      "secondary_threshold", "train_seconds")}
+    print(json.dumps({"output_dir": arguments.output_dir, **summary}, indent=2))
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from training.evaluate import evaluate
+
+    model, data = Path(args.model), Path(args.data)
+    for name, path in (("--model", model), ("--data", data)):
+        if not path.exists():
+            raise ValueError(f"{name}: {path} does not exist")
+    results = evaluate(model, data, Path(args.out) if args.out else None, baseline=not args.no_baseline)
+    print(results["model"]["text"])
+    print(f"macro-F1 {results['model']['macro_f1']:.4f}  accuracy {results['model']['accuracy']:.4f}  "
+          f"ECE {results['model']['ece']:.4f}")
+    if "baseline" in results:
+        print(f"TF-IDF baseline macro-F1 {results['baseline']['macro_f1']:.4f}")
+    return 0

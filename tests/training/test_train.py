@@ -1,0 +1,78 @@
+"""Training end to end on a tiny random encoder and tiny synthetic data (seconds, no hub)."""
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from models.classifier import ThemeClassifier
+from models.themes import LABELS
+from training.arguments import TrainArguments, load_arguments
+
+MARKERS = {
+    "rural_construction": "乡村镇农振兴建设",
+    "governance": "治理法制监督委",
+    "digital_government": "数电证照政务网",
+    "enterprise_news": "企业厂职工产品",
+    "other": "花音书影天海山",
+}
+FILLER = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可"
+
+
+def synthetic_rows(n_per_label: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for label, marker in MARKERS.items():
+        for i in range(n_per_label):
+            chars = [rng.choice(marker) if rng.random() < 0.5 else rng.choice(FILLER) for _ in range(rng.randint(20, 70))]
+            secondary = ["governance"] if label == "rural_construction" and i % 3 == 0 else []
+            rows.append({"text": "".join(chars), "label": label, "secondary": secondary, "article": f"{label}-{i}"})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def tiny_dataset():
+    from datasets import Dataset, DatasetDict
+
+    return DatasetDict(
+        train=Dataset.from_list(synthetic_rows(40, seed=1)),
+        validation=Dataset.from_list(synthetic_rows(6, seed=2)),
+    )
+
+
+def test_arguments_are_validated():
+    with pytest.raises(ValueError, match="window_stride"):
+        TrainArguments(max_length=64, window_stride=62)
+    with pytest.raises(ValueError, match="unknown training argument"):
+        load_arguments(None, {"learning_rat": 1e-3})
+
+
+def test_training_end_to_end_on_tiny_model(tiny_dataset, tiny_encoder_dir, tmp_path):
+    from training.train import train
+
+    args = TrainArguments(
+        output_dir=str(tmp_path / "model"), learning_rate=3e-3, epochs=8, batch_size=16,
+        max_length=32, window_stride=8, early_stopping_patience=3, threads=2, model_version="test",
+    )
+    report = train(args, dataset=tiny_dataset, base_dir=tiny_encoder_dir)
+    out = tmp_path / "model"
+    assert (out / "model.safetensors").exists() and not list(out.glob("*.bin"))
+    config = json.loads((out / "config.json").read_text())
+    assert config["id2label"] == {str(i): label for i, label in enumerate(LABELS)}
+    assert config["wenzhai"]["temperature"] == pytest.approx(report["temperature"])
+    assert (out / "README.md").read_text().startswith("# wenzhai theme classifier")
+    assert report["validation_macro_f1"] > 0.6, report["log_history"]
+    assert report["ece_after"] <= report["ece_before"] + 1e-6
+
+    clf = ThemeClassifier.from_pretrained(out)
+    assert clf.info() == {"name": "wenzhai-theme", "version": "test"}
+    texts = ["".join([MARKERS["governance"]] * 3), "企业厂职工产品" * 20]  # the second needs several windows
+    preds = clf.predict(texts)
+    assert preds[0]["theme"] == "governance"
+    assert preds[1]["theme"] == "enterprise_news"
+    for p in preds:
+        assert set(p["scores"]) == set(LABELS)
+        assert abs(sum(p["scores"].values()) - 1) < 1e-3
+        assert p["theme"] not in p["secondary"]
+    assert np.allclose(clf.predict_proba([]).shape, (0, len(LABELS)))

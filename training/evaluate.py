@@ -1,0 +1,146 @@
+"""Evaluate a theme model on labelled JSONL: per-label report, plots and a Markdown report.
+
+Writes next to the report: ``confusion_matrix.png``, ``reliability.png`` and ``report.md`` (+ a JSON
+of the figures). The TF-IDF + logistic-regression baseline, trained on the same training data, is
+reported side by side so every model is read against the same floor.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.themes import LABEL2ID, LABELS
+from training.calibration import expected_calibration_error, reliability_bins
+
+
+def label_report(gold: list[str], pred: list[str]) -> dict[str, Any]:
+    """scikit-learn per-label precision/recall/F1 plus macro-F1 and accuracy."""
+    from sklearn.metrics import accuracy_score, classification_report, f1_score
+
+    return {
+        "per_label": classification_report(gold, pred, labels=list(LABELS), output_dict=True, zero_division=0),
+        "macro_f1": float(f1_score(gold, pred, labels=list(LABELS), average="macro", zero_division=0)),
+        "accuracy": float(accuracy_score(gold, pred)),
+        "text": classification_report(gold, pred, labels=list(LABELS), digits=3, zero_division=0),
+    }
+
+
+def plot_confusion(gold: list[str], pred: list[str], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    fig, ax = plt.subplots(figsize=(7, 6))
+    ConfusionMatrixDisplay.from_predictions(gold, pred, labels=list(LABELS), ax=ax, xticks_rotation=30, colorbar=False)
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_reliability(probs: np.ndarray, gold_ids: np.ndarray, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bins = [b for b in reliability_bins(probs, gold_ids) if b["count"]]
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    ax.bar(
+        [(b["lower"] + b["upper"]) / 2 for b in bins],
+        [b["accuracy"] for b in bins],
+        width=0.09,
+        alpha=0.7,
+        label="accuracy per confidence bin",
+    )
+    ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], "o-", color="black")
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def read_labelled(path: Path) -> list[dict[str, Any]]:
+    """Rows with ``text`` and a valid ``label`` from a JSONL file (errors name the line and field)."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
+        if not isinstance(row.get("text"), str) or row.get("label") not in LABEL2ID:
+            raise ValueError(f"{path}:{n}: needs a string 'text' and 'label' in {', '.join(LABELS)}")
+        rows.append(row)
+    if not rows:
+        raise ValueError(f"{path}: no labelled rows")
+    return rows
+
+
+def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline: bool = True) -> dict[str, Any]:
+    """Score ``model_dir`` on ``data``; write plots and ``report.md`` into ``out_dir``."""
+    from models.classifier import ThemeClassifier
+
+    rows = read_labelled(data)
+    out_dir = out_dir or model_dir / "eval"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    gold = [r["label"] for r in rows]
+    gold_ids = np.array([LABEL2ID[g] for g in gold])
+    clf = ThemeClassifier.from_pretrained(model_dir)
+    probs = clf.predict_proba([r["text"] for r in rows])
+    pred = [clf.labels[int(i)] for i in probs.argmax(axis=1)]
+    results: dict[str, Any] = {"model": label_report(gold, pred), "rows": len(rows), "data": str(data)}
+    results["model"]["ece"] = expected_calibration_error(probs, gold_ids)
+    clear = [i for i, r in enumerate(rows) if not r.get("ambiguous")]
+    if len(clear) < len(rows):
+        results["model_unambiguous"] = label_report([gold[i] for i in clear], [pred[i] for i in clear])
+    if baseline:
+        from training.baseline import train_baseline
+
+        base = train_baseline()
+        base_pred = list(base.predict([r["text"] for r in rows]))
+        results["baseline"] = label_report(gold, base_pred)
+    plot_confusion(gold, pred, out_dir / "confusion_matrix.png", f"{model_dir.name} on {data.name}")
+    plot_reliability(probs, gold_ids, out_dir / "reliability.png", f"reliability on {data.name}")
+    (out_dir / "report.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out_dir / "report.md").write_text(markdown_report(results, model_dir), encoding="utf-8")
+    return results
+
+
+def markdown_report(results: dict[str, Any], model_dir: Path) -> str:
+    systems = [("wenzhai model", results["model"])]
+    if "baseline" in results:
+        systems.append(("TF-IDF char 1–3 + LR", results["baseline"]))
+    header = "| label | " + " | ".join(f"{name} P / R / F1" for name, _ in systems) + " |"
+    lines = [header, "|---|" + "---|" * len(systems)]
+    for label in LABELS:
+        cells = []
+        for _, rep in systems:
+            m = rep["per_label"][label]
+            cells.append(f"{m['precision']:.3f} / {m['recall']:.3f} / {m['f1-score']:.3f}")
+        lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
+    lines.append("| **macro-F1** | " + " | ".join(f"**{rep['macro_f1']:.4f}**" for _, rep in systems) + " |")
+    lines.append("| accuracy | " + " | ".join(f"{rep['accuracy']:.4f}" for _, rep in systems) + " |")
+    extra = ""
+    if "model_unambiguous" in results:
+        extra = f"\nWithout rows marked ambiguous: macro-F1 {results['model_unambiguous']['macro_f1']:.4f}.\n"
+    return f"""# Evaluation of `{model_dir}`
+
+Data: `{results['data']}` ({results['rows']} rows). Expected calibration error of the model:
+{results['model']['ece']:.4f}.
+
+{chr(10).join(lines)}
+{extra}
+![confusion matrix](confusion_matrix.png) ![reliability diagram](reliability.png)
+"""
