@@ -1,0 +1,318 @@
+"""Split a cleaned page into segments: articles, and parts of long articles where the topic turns.
+
+Three kinds of evidence, strongest first:
+
+1. Layout. A headline always ends the article before it, and a byline that follows text
+   (``【执笔人：…】``, ``（本报记者…摄）``) closes its article. A headline becomes the title of the text
+   after it unless it *dangles*: column order on OCR'd pages often puts a headline away from its
+   body. A headline followed by another headline dangles; so does one whose following text fits it
+   poorly while the text at another place where an article may begin fits it well (IDF-weighted
+   character overlap, `models.text.cohesion.HeadingFit`, against ``min_heading_fit``). A dangling headline still ends
+   the article before it, but titles nothing: it stays (with its bylines) at the end of the
+   preceding segment, or at the start of the next one when it opens the page.
+2. Theme probabilities, when given (``paragraph_probs``: one row of K theme probabilities per
+   paragraph, from the classifier). A gap is a theme turn when the mean distributions of the
+   ``prob_window`` paragraphs on either side are both confident (top-1 minus top-2 >=
+   ``min_margin``), have different top themes, and differ by Jensen–Shannon divergence >=
+   ``min_js``; averaging over a window makes a one-paragraph blip no turn.
+3. Lexical cohesion (divisive TextTiling over character bigrams, `models.text.cohesion.topic_cuts`)
+   inside what layout and themes leave unbroken: separates headless articles and catches explicit
+   turns of an essay (its vocabulary moving from 建设 to 治理).
+
+Boundaries from 2 and 3 never create a piece shorter than ``min_segment_chars``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models.text.cohesion import HeadingFit, topic_cuts
+from models.text.types import Paragraph
+
+CONTENT_KINDS = ("body", "caption")
+
+# Why a segment starts where it does (Segment.reason).
+START, HEADING, AFTER_HEADING, AFTER_BYLINE, THEME, TOPIC = (
+    "start", "heading", "after_heading", "after_byline", "theme", "topic"
+)
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@dataclass(frozen=True)
+class SegmentationConfig:
+    """Thresholds of `segment_page`; defaults chosen on the seed page and on synthetic pages built
+    from the dev set (reported, never trained on)."""
+
+    window: int = field(default=3, metadata=_help("Paragraphs on each side of a gap compared by TextTiling."))
+    min_depth: float = field(
+        default=0.4, metadata=_help("TextTiling depth (0..2) of a cohesion dip that starts a new segment.")
+    )
+    max_similarity: float = field(
+        default=0.05,
+        metadata=_help("Bigram cosine (0..1) of the windows around a gap at or below which they are "
+                       "different topics, however shallow the dip."),
+    )
+    min_heading_fit: float = field(
+        default=0.1,
+        metadata=_help("IDF-weighted share of a headline's characters and bigrams that a text must "
+                       "contain to fit it. A headline dangles when the text after it fits below this "
+                       "and another stretch of the page fits at or above it."),
+    )
+    heading_fit_chars: int = field(
+        default=400, metadata=_help("Characters of text (from a paragraph on) that a headline is compared with.")
+    )
+    min_segment_chars: int = field(
+        default=120, metadata=_help("Shortest piece of text a topic or theme boundary may cut off.")
+    )
+    prob_window: int = field(
+        default=2, metadata=_help("Paragraphs on each side of a gap averaged to detect a theme turn.")
+    )
+    min_js: float = field(
+        default=0.2, metadata=_help("Jensen-Shannon divergence (bits, 0..1) between windows that marks a turn.")
+    )
+    min_margin: float = field(
+        default=0.1, metadata=_help("Top-1 minus top-2 mean probability each window needs for its theme to count.")
+    )
+
+    def __post_init__(self) -> None:
+        for name in ("window", "prob_window", "heading_fit_chars", "min_segment_chars"):
+            value = getattr(self, name)
+            low = 0 if name == "min_segment_chars" else 1
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ValueError(f"SegmentationConfig.{name}: must be an integer >= {low}, got {value!r}")
+        bounds = {"min_depth": 2.0, "max_similarity": 1.0, "min_heading_fit": 1.0, "min_js": 1.0, "min_margin": 1.0}
+        for name, high in bounds.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= high:
+                raise ValueError(f"SegmentationConfig.{name}: must be a number in [0, {high}], got {value!r}")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One article, or one part of an article, of the page.
+
+    title: the headline introducing it (None for headless text and for later parts of an article).
+    paragraphs: every paragraph it holds, in page order (headline, bylines, text, dangling headlines).
+    span: half-open ``[start, end)`` in the original input, from its first to its last paragraph.
+    reason: why it starts here: start, heading, after_heading (below a dangling headline),
+        after_byline, theme (probabilities) or topic (lexical cohesion).
+    """
+
+    title: str | None
+    paragraphs: tuple[Paragraph, ...]
+    span: tuple[int, int]
+    reason: str = START
+
+    @property
+    def content(self) -> tuple[Paragraph, ...]:
+        """The body and caption paragraphs: what is classified and summarised."""
+        return tuple(p for p in self.paragraphs if p.kind in CONTENT_KINDS)
+
+    @property
+    def text(self) -> str:
+        """Body and caption text, paragraphs joined by ``"\\n"``."""
+        return "\n".join(p.text for p in self.content)
+
+
+# ----------------------------------------------------------------------------------------------
+# Theme probabilities
+
+
+def check_probs(paragraph_probs: object, n: int) -> np.ndarray:
+    """``paragraph_probs`` as an ``n x K`` float array, or a ValueError saying what is wrong."""
+    try:
+        probs = np.asarray(paragraph_probs, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("paragraph_probs: must be an N x K array of numbers") from None
+    if probs.ndim != 2 or probs.shape[0] != n or probs.shape[1] < 2:
+        raise ValueError(
+            f"paragraph_probs: must have shape (number of paragraphs = {n}, K >= 2 themes), got {probs.shape}"
+        )
+    if not np.all(np.isfinite(probs)) or np.any(probs < 0):
+        raise ValueError("paragraph_probs: values must be finite and non-negative")
+    sums = probs.sum(axis=1)
+    bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-3)
+    if bad.size:
+        raise ValueError(f"paragraph_probs: row {bad[0]} sums to {sums[bad[0]]:.4f}; each row must sum to 1")
+    return probs
+
+
+def js_divergence(p: np.ndarray, q: np.ndarray) -> float:
+    """Jensen–Shannon divergence in bits: 0 for equal distributions, 1 for disjoint ones."""
+    m = (p + q) / 2
+
+    def kl(a: np.ndarray) -> float:
+        mask = a > 0
+        return float(np.sum(a[mask] * np.log2(a[mask] / m[mask])))
+
+    return (kl(p) + kl(q)) / 2
+
+
+def theme_turns(probs: np.ndarray, window: int, min_js: float, min_margin: float) -> dict[int, float]:
+    """Theme turns in a run of paragraphs: ``{index of the paragraph after the gap: divergence}``.
+
+    Both windows need a confident top theme and the two top themes must differ; of neighbouring
+    qualifying gaps only the most divergent is kept, so a turn spread over a window gives one cut.
+    """
+    candidates: dict[int, float] = {}
+    for gap in range(1, len(probs)):
+        left = probs[max(0, gap - window):gap].mean(axis=0)
+        right = probs[gap:gap + window].mean(axis=0)
+        ls, rs = np.sort(left), np.sort(right)
+        if ls[-1] - ls[-2] < min_margin or rs[-1] - rs[-2] < min_margin:
+            continue
+        if int(np.argmax(left)) == int(np.argmax(right)):
+            continue
+        js = js_divergence(left, right)
+        if js >= min_js:
+            candidates[gap] = js
+    return {
+        g: v for g, v in candidates.items()
+        if v >= candidates.get(g - 1, -1.0) and v > candidates.get(g + 1, -1.0)
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# Putting it together
+
+
+def _run_cuts(texts: list[str], probs: np.ndarray | None, config: SegmentationConfig) -> dict[int, str]:
+    """Boundaries inside one unbroken run of content paragraphs: ``{index in run: reason}``."""
+    lengths = [len(t) for t in texts]
+    cuts: dict[int, str] = {}
+    if probs is not None:
+        turns = theme_turns(probs, config.prob_window, config.min_js, config.min_margin)
+        for k in sorted(turns, key=lambda g: -turns[g]):  # strongest first
+            edges = sorted([0, *cuts, len(texts)])
+            before = max(e for e in edges if e < k)
+            after = min(e for e in edges if e > k)
+            if min(sum(lengths[before:k]), sum(lengths[k:after])) >= config.min_segment_chars:
+                cuts[k] = THEME
+    edges = sorted([0, *cuts, len(texts)])
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        found = topic_cuts(texts[lo:hi], config.window, config.min_depth, config.max_similarity,
+                           config.min_segment_chars)
+        cuts.update({lo + k: TOPIC for k in found})
+    return cuts
+
+
+def _content_window(paragraphs: Sequence[Paragraph], first: int, chars: int) -> str:
+    """Up to ``chars`` characters of consecutive content paragraphs from ``first`` on."""
+    text, k = "", first
+    while k < len(paragraphs) and paragraphs[k].kind in CONTENT_KINDS and len(text) < chars:
+        text += paragraphs[k].text
+        k += 1
+    return text[:chars]
+
+
+def _dangles(paragraphs: Sequence[Paragraph], head: int, first: int, fit: HeadingFit,
+             config: SegmentationConfig) -> bool:
+    """Is headline ``head`` misplaced above the content starting at paragraph ``first``?
+
+    Only when that content fits it poorly AND the text at some other place where layout lets an
+    article begin (content right after a non-content paragraph, or opening the page) fits it well:
+    a headline with no better home on the page keeps the text below it.
+    """
+    title = paragraphs[head].text
+    if fit(title, _content_window(paragraphs, first, config.heading_fit_chars)) >= config.min_heading_fit:
+        return False
+    homes = (
+        c for c, p in enumerate(paragraphs)
+        if c != first and p.kind in CONTENT_KINDS and (c == 0 or paragraphs[c - 1].kind not in CONTENT_KINDS)
+    )
+    return any(
+        fit(title, _content_window(paragraphs, c, config.heading_fit_chars)) >= config.min_heading_fit
+        for c in homes
+    )
+
+
+def _layout(paragraphs: Sequence[Paragraph], config: SegmentationConfig
+            ) -> tuple[dict[int, str], set[int], set[int]]:
+    """Layout boundaries ``{paragraph index: reason}``, titling headlines, and loose (dangling) ones."""
+    kinds = [p.kind for p in paragraphs]
+    fit = HeadingFit([p.text for p in paragraphs if p.kind in CONTENT_KINDS])
+    starts: dict[int, str] = {}
+    titles: set[int] = set()
+    loose: set[int] = set()
+    i = 0
+    while i < len(paragraphs):
+        if kinds[i] == "heading":
+            first = i + 1
+            while first < len(paragraphs) and kinds[first] == "byline":
+                first += 1
+            has_body = first < len(paragraphs) and kinds[first] in CONTENT_KINDS
+            if has_body and not _dangles(paragraphs, i, first, fit, config):
+                starts[i] = HEADING
+                titles.add(i)
+            else:
+                loose.update(range(i, first))
+                if has_body:
+                    starts[first] = AFTER_HEADING
+            i = first
+            continue
+        after_text = i > 0 and kinds[i - 1] in CONTENT_KINDS
+        if kinds[i] == "byline" and after_text and i + 1 < len(paragraphs) and kinds[i + 1] in CONTENT_KINDS:
+            starts[i + 1] = AFTER_BYLINE  # a byline after text closed the article before it
+        i += 1
+    return starts, titles, loose
+
+
+def segment_page(
+    paragraphs: Sequence[Paragraph],
+    paragraph_probs: object | None = None,
+    config: SegmentationConfig | None = None,
+) -> list[Segment]:
+    """Segments of a cleaned page, in page order (see the module docstring for the rules).
+
+    paragraph_probs: optional ``N x K`` theme probabilities, one row per paragraph of ``paragraphs``
+    (the rows of headlines and bylines are not used); rows must sum to 1.
+    """
+    config = config or SegmentationConfig()
+    paragraphs = list(paragraphs)
+    if not paragraphs:
+        return []
+    probs = None if paragraph_probs is None else check_probs(paragraph_probs, len(paragraphs))
+    starts, titles, loose = _layout(paragraphs, config)
+
+    # Runs of consecutive content paragraphs that layout leaves unbroken, then statistics inside.
+    runs: list[list[int]] = []
+    for i, p in enumerate(paragraphs):
+        if p.kind not in CONTENT_KINDS:
+            continue
+        if runs and runs[-1][-1] == i - 1 and i not in starts:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        texts = [paragraphs[i].text for i in run]
+        cuts = _run_cuts(texts, None if probs is None else probs[run], config)
+        starts.update({run[k]: why for k, why in cuts.items()})
+
+    # Paragraphs that start nothing (bylines, dangling headlines) join the segment before them;
+    # any before the first segment (a dangling headline opening the page) join that one.
+    if 0 not in loose:
+        starts.setdefault(0, START)
+    groups: list[tuple[str, list[int]]] = []
+    pending: list[int] = []
+    for i in range(len(paragraphs)):
+        if i in starts:
+            groups.append((starts[i], [*pending, i]))
+            pending = []
+        elif groups:
+            groups[-1][1].append(i)
+        else:
+            pending.append(i)
+    if pending:  # nothing but dangling headlines
+        groups.append((START, pending))
+    segments = []
+    for why, members in groups:
+        title = next((paragraphs[m].text for m in members if m in titles), None)
+        parts = tuple(paragraphs[m] for m in members)
+        segments.append(Segment(title, parts, (parts[0].span[0], parts[-1].span[1]), why))
+    return segments

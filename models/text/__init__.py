@@ -1,0 +1,30 @@
+"""Text clean-up and sentence splitting for OCR'd Chinese pages.
+
+`clean_page` turns raw input into `Paragraph` objects (kind, span and per-character offsets into the
+input); `split_sentences` cuts a paragraph into `Sentence` objects whose spans still point into the
+input; `clean_text` is the plain-string form used by training code.
+"""
+
+from __future__ import annotations
+
+from models.text.paragraphs import CleanConfig, clean_page
+from models.text.sentences import split_sentences
+from models.text.types import PARAGRAPH_KINDS, Paragraph, ParagraphKind, Sentence, span_of
+
+
+def clean_text(raw: str, config: CleanConfig | None = None) -> str:
+    """The cleaned paragraphs of ``raw`` joined by ``"\\n"`` (no spans), for training data."""
+    return "\n".join(p.text for p in clean_page(raw, config))
+
+
+__all__ = [
+    "PARAGRAPH_KINDS",
+    "CleanConfig",
+    "Paragraph",
+    "ParagraphKind",
+    "Sentence",
+    "clean_page",
+    "clean_text",
+    "span_of",
+    "split_sentences",
+]
