@@ -129,7 +129,7 @@ class Pipeline:
         for seg, row in zip(segments, seg_dicts, strict=True):
             if len(row["text"]) > limit:
                 row["summary"] = self.summarizer.summarize_paragraphs(
-                    list(seg.paragraphs), self.config.segment_summary_sentences
+                    list(seg.content), self.config.segment_summary_sentences
                 )
 
     @staticmethod

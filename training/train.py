@@ -39,7 +39,7 @@ def resolve_base(args: TrainArguments, corpus_texts: list[str]) -> Path | str:
     """The encoder folder to fine-tune: converted (and optionally trimmed) offline, or passed through."""
     from models.encoders import resolve_encoder
 
-    return resolve_encoder(args.encoder, trim=args.trim_vocab, extra_texts=corpus_texts)
+    return resolve_encoder(args.encoder, trim=args.trim_vocab, trim_texts=corpus_texts)
 
 
 def keep_first_layers(model: torch.nn.Module, n: int) -> None:
