@@ -1,0 +1,157 @@
+"""``wenzhai data …``: build the theme data set, score the TF-IDF baseline, maintain weak labels.
+
+- ``build --out FILE.jsonl [--seed N]``: assemble the rows (text, label, split, …) and write them.
+- ``baseline [--dev FILE]``: TF-IDF + logistic regression on the training split, scored on the dev set.
+- ``weak-labels [--out FILE]``: re-run the rules in configs/weak_labels.yaml and write the references.
+- ``leakage [--dev FILE]``: print People's Daily line ranges overlapping the dev set (for the config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from serving.commands import UsageError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("data", help="build and inspect the theme training data")
+    sub = parser.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", default="configs/data.yaml", help="data build config (default: %(default)s)"
+    )
+    common.add_argument("--seed", type=int, default=None, help="seed of the train/validation split")
+    common.add_argument(
+        "--shared", default=None, help="shared data folder (default: $WENZHAI_SHARED or ../shared)"
+    )
+
+    build = sub.add_parser("build", parents=[common], help="assemble the data set and write it as JSONL")
+    build.add_argument("--out", required=True, help="output JSONL file (rows with a 'split' field)")
+    build.add_argument("--quiet", action="store_true", help="do not print the counts and histograms")
+    build.set_defaults(handler=_build)
+
+    base = sub.add_parser(
+        "baseline", parents=[common], help="TF-IDF + logistic regression baseline on the dev set"
+    )
+    base.add_argument(
+        "--dev", default=None, help="labelled dev JSONL (default: <shared>/dev/themes_dev.jsonl)"
+    )
+    base.set_defaults(handler=_baseline)
+
+    weak = sub.add_parser("weak-labels", help="re-run the weak-label rules and write the references")
+    weak.add_argument("--rules", default="configs/weak_labels.yaml", help="rules file (default: %(default)s)")
+    weak.add_argument("--out", default="data/themes/weak_labels.jsonl", help="output (default: %(default)s)")
+    weak.add_argument(
+        "--shared", default=None, help="shared data folder (default: $WENZHAI_SHARED or ../shared)"
+    )
+    weak.set_defaults(handler=_weak_labels)
+
+    leak = sub.add_parser(
+        "leakage", help="People's Daily line ranges to exclude because they overlap the dev set"
+    )
+    leak.add_argument("--rules", default="configs/weak_labels.yaml", help="rules file (default: %(default)s)")
+    leak.add_argument(
+        "--dev", default=None, help="labelled dev JSONL (default: <shared>/dev/themes_dev.jsonl)"
+    )
+    leak.add_argument(
+        "--margin", type=int, default=30, help="lines excluded either side of a match (default: 30)"
+    )
+    leak.add_argument(
+        "--shared", default=None, help="shared data folder (default: $WENZHAI_SHARED or ../shared)"
+    )
+    leak.set_defaults(handler=_leakage)
+
+
+def _config(args: argparse.Namespace):
+    from training.data import DataConfig
+
+    config_path = Path(args.config)
+    if not config_path.exists():
+        raise UsageError(f"--config: {config_path} not found")
+    return DataConfig.from_yaml(
+        config_path, seed=args.seed, shared_dir=Path(args.shared) if args.shared else None
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    from training.data import assemble_rows, write_rows
+
+    out = Path(args.out)
+    if out.suffix != ".jsonl":
+        raise UsageError(f"--out must name a .jsonl file, got {out}")
+    config = _config(args)
+    rows, report = assemble_rows(config, progress=not args.quiet)
+    n = write_rows(rows, out)
+    if not args.quiet:
+        print(report.format())
+    print(f"wrote {n} rows to {out} (seed {config.seed})")
+    return 0
+
+
+def _dev_path(args: argparse.Namespace, shared: Path) -> Path:
+    path = Path(args.dev) if args.dev else shared / "dev" / "themes_dev.jsonl"
+    if not path.is_file():
+        raise UsageError(f"--dev: {path} not found")
+    return path
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from training.baseline import run_baseline
+    from training.data import assemble_rows, load_dev_set
+
+    config = _config(args)
+    dev = load_dev_set(_dev_path(args, config.shared_dir))
+    rows, _ = assemble_rows(config)
+    train = [r for r in rows if r["split"] == "train"]
+    result = run_baseline(train, dev, seed=config.seed)
+    print(f"TF-IDF (char 1-3) + logistic regression: {result.n_train} training rows, {result.n_dev} dev rows")
+    print(result.report)
+    print(f"macro-F1 (all {result.n_dev} dev rows): {result.macro_f1:.3f}")
+    print(f"\nwithout the ambiguous rows ({result.n_dev_unambiguous}):")
+    print(result.report_unambiguous)
+    print(f"macro-F1 (unambiguous): {result.macro_f1_unambiguous:.3f}")
+    return 0
+
+
+def _shared(args: argparse.Namespace) -> Path:
+    from training.data import default_shared_dir
+
+    return Path(args.shared) if args.shared else default_shared_dir()
+
+
+def _weak_labels(args: argparse.Namespace) -> int:
+    from training.weak_labels import load_weak_config, select, write_refs
+
+    config = load_weak_config(args.rules)
+    selection = select(config, _shared(args))
+    n = write_refs(selection.refs, args.out)
+    for rule in config.rules:
+        kept = sum(1 for r in selection.refs if r.rule == rule.name)
+        print(
+            f"{rule.name:<30} {rule.label:<20} matched {selection.matched[rule.name]:>4}  "
+            f"contested {selection.contested[rule.name]:>3}  excluded(dev) {selection.excluded[rule.name]:>3}  kept {kept:>4}"
+        )
+    print(f"wrote {n} references to {args.out}")
+    return 0
+
+
+def _leakage(args: argparse.Namespace) -> int:
+    from training.corpora import read_corpus
+    from training.data import load_dev_set
+    from training.leakage import exclusion_ranges, find_dev_matches
+    from training.weak_labels import load_weak_config
+
+    shared = _shared(args)
+    config = load_weak_config(args.rules)
+    dev = load_dev_set(_dev_path(args, shared), clean=False)
+    for name, spec in config.corpora.items():
+        lines = read_corpus(spec, shared)
+        matches = find_dev_matches(lines, [d["text"] for d in dev])
+        ranges = exclusion_ranges(matches, margin=args.margin, last_line=len(lines))
+        print(f"{name}: {len(matches)} matching lines, {len(ranges)} ranges")
+        if ranges:
+            print(f"  {name}: {json.dumps([list(r) for r in ranges])}")
+    return 0

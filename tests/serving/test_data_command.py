@@ -1,0 +1,65 @@
+"""`wenzhai data build` on a tiny hand-written folder: writes rows with a split; bad input is a usage error."""
+
+import argparse
+import json
+
+import pytest
+
+from serving.commands import UsageError
+from serving.commands import data as data_command
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="wenzhai")
+    data_command.register(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(argv)
+
+
+def write_project(tmp_path, n=12):
+    hw = tmp_path / "hw"
+    hw.mkdir()
+    labels = ["rural_construction", "governance", "digital_government", "enterprise_news", "other"]
+    rows = [
+        {
+            "id": f"x-{i}",
+            "text": f"第{i}篇：{'村庄道路' if i % 5 == 0 else '社区调解'}{i * 7919}号报道，内容各不相同，编号{i * i}。"
+            * 2,
+            "label": labels[i % 5],
+            "secondary": [],
+            "article": f"art-{i}",
+        }
+        for i in range(n)
+    ]
+    (hw / "a.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    config = tmp_path / "data.yaml"
+    config.write_text(f"handwritten_dir: {hw}\nweak_labels: ''\nseed: 1\n", encoding="utf-8")
+    return config
+
+
+def test_build_writes_rows_with_split(tmp_path, capsys):
+    config = write_project(tmp_path)
+    out = tmp_path / "out" / "rows.jsonl"
+    args = parse(["data", "build", "--config", str(config), "--out", str(out), "--seed", "4", "--quiet"])
+    assert args.handler(args) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 12
+    assert {r["split"] for r in rows} == {"train", "validation"}
+    assert set(rows[0]) == {"id", "text", "label", "secondary", "source", "article", "register", "split"}
+    assert "wrote 12 rows" in capsys.readouterr().out
+
+
+def test_bad_arguments_are_usage_errors(tmp_path):
+    config = write_project(tmp_path)
+    args = parse(["data", "build", "--config", str(config), "--out", str(tmp_path / "rows.txt")])
+    with pytest.raises(UsageError, match="--out"):
+        args.handler(args)
+    args = parse(
+        ["data", "build", "--config", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "r.jsonl")]
+    )
+    with pytest.raises(UsageError, match="--config"):
+        args.handler(args)
+    args = parse(["data", "baseline", "--config", str(config), "--dev", str(tmp_path / "nope.jsonl")])
+    with pytest.raises(UsageError, match="--dev"):
+        args.handler(args)
