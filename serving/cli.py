@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "serving.commands.analyze",
     "serving.commands.tag",
     "serving.commands.train",
+    "serving.commands.summarize",
+    "serving.commands.data",
 )
 
 
