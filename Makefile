@@ -38,3 +38,15 @@ analyze: setup
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+
+# Rebuild the shipped default model from the data: train (seeded, CPU), evaluate on the dev set,
+# export fp16 to models/default. Takes about an hour on 2 cores.
+MODEL_RUN ?= runs/theme
+DEV ?= ../shared/dev/themes_dev.jsonl
+model: setup
+	$(BIN)/wenzhai train --config configs/train.yaml --output_dir $(MODEL_RUN)
+	$(BIN)/wenzhai evaluate --model $(MODEL_RUN) --data $(DEV)
+	$(BIN)/wenzhai export --model $(MODEL_RUN) --out models/default
+
+bench: setup
+	$(BIN)/python bench/segmentation.py

@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
     e.set_defaults(handler=run_evaluate)
 
+    x = sub.add_parser("export", help="write a trained model as an fp16 folder (the shipped default)")
+    x.add_argument("--model", required=True, help="trained model folder")
+    x.add_argument("--out", default="models/default", help="output folder (default: models/default)")
+    x.set_defaults(handler=run_export)
+
 
 def run_train(args: argparse.Namespace) -> int:
     from training.train import train
@@ -48,4 +53,15 @@ def run_evaluate(args: argparse.Namespace) -> int:
           f"ECE {results['model']['ece']:.4f}")
     if "baseline" in results:
         print(f"TF-IDF baseline macro-F1 {results['baseline']['macro_f1']:.4f}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from training.export import export_fp16
+
+    model = Path(args.model)
+    if not (model / "config.json").exists():
+        raise ValueError(f"--model: {model} is not a model folder (no config.json)")
+    size_mb = export_fp16(model, Path(args.out))
+    print(f"wrote {args.out} ({size_mb:.1f} MB of fp16 weights)")
     return 0
