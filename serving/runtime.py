@@ -1,0 +1,185 @@
+"""Serving settings and process set-up: the YAML config, CPU threads per worker, the model location.
+
+BentoML starts one process per worker and never limits the math libraries' thread pools, so on a
+2-core machine two workers with default PyTorch settings would each start two compute threads (plus
+tokenizer threads) and fight over the cores. :func:`configure_process` runs in every worker before
+PyTorch is imported and pins each worker to its share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = REPO_ROOT / "configs" / "service.yaml"
+STORE_PREFIX = "bentoml:"
+
+# Environment variables that override the YAML (handy for `make serve WORKERS=2` and for tests).
+ENV_OVERRIDES: dict[str, str] = {
+    "WENZHAI_MODEL": "model",
+    "WENZHAI_WORKERS": "workers",
+    "WENZHAI_TORCH_THREADS": "torch_threads",
+    "WENZHAI_MAX_DOCUMENTS": "max_documents",
+}
+
+
+@dataclass
+class ServiceConfig:
+    """Everything about serving that is not model weights; read from configs/service.yaml."""
+
+    model: str = field(
+        default="default",
+        metadata={"help": "Model location: 'default' (models/default, or $WENZHAI_MODEL), a model "
+                  "folder, 'bentoml:NAME[:VERSION]' for a model in the BentoML model store, or "
+                  "'none' (text statistics only: no themes, no summaries)."},
+    )
+    workers: int = field(default=2, metadata={"help": "BentoML worker processes."})
+    torch_threads: int = field(
+        default=0, metadata={"help": "PyTorch threads per worker; 0 = CPU cores divided by workers."}
+    )
+    api_threads: int = field(
+        default=4,
+        metadata={"help": "Requests a worker holds at once (BentoML `threads`); their model calls still "
+                  "run one at a time, so a /tag batch can run between two /batch documents."},
+    )
+    max_texts: int = field(default=256, metadata={"help": "Most texts in one /tag request."})
+    max_documents: int = field(default=64, metadata={"help": "Most documents in one /batch request."})
+    max_summary_sentences: int = field(default=20, metadata={"help": "Largest summary_sentences allowed."})
+    max_batch_size: int = field(
+        default=64, metadata={"help": "Adaptive batching: most /tag texts classified in one model call."}
+    )
+    max_latency_ms: int = field(
+        default=30_000,
+        metadata={"help": "Adaptive batching: a /tag request waiting longer than this is answered 503."},
+    )
+    max_body_bytes: int = field(default=16 * 1024 * 1024, metadata={"help": "Largest request body."})
+    timeout_s: int = field(default=120, metadata={"help": "Longest a request may run before a 504."})
+    load_wait_s: int = field(
+        default=60,
+        metadata={"help": "How long a request reaching a worker that is still loading waits before a 503 "
+                  "(with several workers, one may be ready while another still loads)."},
+    )
+    max_concurrency: int = field(
+        default=64, metadata={"help": "Requests in flight per service before new ones get 503."}
+    )
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if f.type in ("int", int) and not isinstance(getattr(self, f.name), int):
+                raise ValueError(f"{f.name}: expected an integer, got {getattr(self, f.name)!r}")
+        if not self.model:
+            raise ValueError("model: must not be empty")
+        if self.workers < 1:
+            raise ValueError("workers: must be >= 1")
+        if self.torch_threads < 0:
+            raise ValueError("torch_threads: must be >= 0 (0 = cores / workers)")
+        if self.api_threads < 1:
+            raise ValueError("api_threads: must be >= 1")
+        for name in ("max_texts", "max_documents", "max_summary_sentences", "max_body_bytes",
+                     "timeout_s", "max_concurrency"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}: must be >= 1")
+        if self.load_wait_s < 0:
+            raise ValueError("load_wait_s: must be >= 0")
+        if self.max_batch_size < 2:
+            raise ValueError("max_batch_size: must be >= 2 (BentoML's adaptive batching needs it)")
+        if self.max_latency_ms < 100:
+            raise ValueError("max_latency_ms: must be >= 100")
+
+    def threads_per_worker(self) -> int:
+        if self.torch_threads:
+            return self.torch_threads
+        return max(1, (os.cpu_count() or 1) // self.workers)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> ServiceConfig:
+    """Read the YAML (``$WENZHAI_SERVICE_CONFIG`` or configs/service.yaml), then the env overrides.
+
+    A missing default file (an installed wheel has no configs/) means the built-in defaults.
+    """
+    chosen = path or os.environ.get("WENZHAI_SERVICE_CONFIG")
+    file = Path(chosen) if chosen else DEFAULT_CONFIG
+    values: dict[str, Any] = {}
+    if file.exists():
+        loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{file}: expected a mapping of settings")
+        values.update(loaded)
+    elif chosen:
+        raise ValueError(f"WENZHAI_SERVICE_CONFIG: {file} does not exist")
+    known = {f.name: f for f in fields(ServiceConfig)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ValueError(f"{file}: unknown settings {unknown}; allowed: {sorted(known)}")
+    for env, name in ENV_OVERRIDES.items():
+        raw = os.environ.get(env)
+        if raw:
+            values[name] = raw if known[name].type in ("str", str) else _as_int(env, raw)
+    return ServiceConfig(**values)
+
+
+def _as_int(env: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{env}: expected an integer, got {raw!r}") from None
+
+
+def configure_process(threads: int) -> None:
+    """Limit this process's compute threads and keep it offline; call before any model code runs.
+
+    The environment variables cover libraries that read them at load time (OpenMP, MKL, OpenBLAS);
+    ``torch.set_num_threads`` covers a PyTorch that is already imported. Tokenizer parallelism is
+    switched off: requests are already parallel across workers, and its own pool would oversubscribe.
+    A server never downloads: models come from folders, so the hub is switched off unless the
+    environment explicitly says otherwise.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    import torch
+
+    torch.set_num_threads(threads)
+    with contextlib.suppress(RuntimeError):  # already set, or inter-op work already ran here
+        torch.set_num_interop_threads(1)
+
+
+def resolve_model(location: str) -> Path | None:
+    """The model folder for a configured location; None for 'none', or 'default' with none installed.
+
+    Raises ValueError with the setting's name when the location cannot be a model.
+    """
+    from models.loading import default_model_dir
+
+    if location == "none":
+        return None
+    if location == "default":
+        path = default_model_dir()
+    elif location.startswith(STORE_PREFIX):
+        path = _store_path(location[len(STORE_PREFIX):])
+    else:
+        path = Path(location)
+    if path is not None and not (path / "config.json").exists():
+        raise ValueError(f"model: {path} is not a model folder (no config.json)")
+    return path
+
+
+def _store_path(tag: str) -> Path:
+    import bentoml
+    from bentoml.exceptions import NotFound
+
+    try:
+        return Path(bentoml.models.get(tag).path)
+    except NotFound:
+        raise ValueError(
+            f"model: {tag!r} is not in the BentoML model store; save it with "
+            "`python -m serving.store MODEL_DIR` or use a folder path"
+        ) from None

@@ -1,0 +1,332 @@
+"""Request and response models of the HTTP API, and how a rejected request is explained.
+
+Every input field carries its limits (which end up in the OpenAPI document at /docs.json, with an
+example), and :func:`describe_errors` turns a pydantic error into the one-line messages clients see:
+the field's path, what was wrong and what is allowed, never the offending input or a traceback.
+The limits come from configs/service.yaml (see :mod:`serving.runtime`), read once at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
+
+from models.inputs import MAX_TEXT_CHARS, InputError, check_text
+from models.themes import LABELS
+from serving.runtime import load_config
+
+LIMITS = load_config()
+MAX_ID_CHARS = 200
+MAX_KEYWORDS = 50
+EXAMPLE_TEXT = (
+    "本报讯 近日，某县推进乡村振兴，完善村庄基础设施，发展特色产业，带动村民增收。\n"
+    "与此同时，该县政务服务中心上线“一网通办”平台，群众办事可在手机上完成。"
+)
+
+
+def _analysable(value: str, info: ValidationInfo) -> str:
+    """The shared text check (models.inputs), plus: control characters alone are not text."""
+    name = info.field_name or "text"
+    text = check_text(value, field=name)
+    if not text.strip():
+        raise InputError(f"{name}: has only control characters; give at least one visible character")
+    return text
+
+
+Text = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description=f"UTF-8 text, 1 to {MAX_TEXT_CHARS:,} characters, with at least one visible "
+        "character. Control characters other than line breaks and tabs are read as spaces (spans "
+        "still count them).",
+        json_schema_extra={"example": EXAMPLE_TEXT},
+    ),
+    AfterValidator(_analysable),
+]
+
+SummarySentences = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=LIMITS.max_summary_sentences,
+        description=f"Sentences in the page summary, 0 to {LIMITS.max_summary_sentences} (0 = none).",
+        json_schema_extra={"example": 3},
+    ),
+]
+
+
+def _openapi30_exclusive_minimum(schema: dict[str, Any], example: Any) -> None:
+    """Write ``gt`` the OpenAPI 3.0 way (``minimum`` + boolean ``exclusiveMinimum``), as /docs.json is 3.0."""
+    for part in [schema, *schema.get("anyOf", [])]:
+        if isinstance(part.get("exclusiveMinimum"), int | float) and not isinstance(part["exclusiveMinimum"], bool):
+            part["minimum"] = part.pop("exclusiveMinimum")
+            part["exclusiveMinimum"] = True
+    schema["example"] = example
+
+
+class _Request(BaseModel):
+    # strict: "3" is not an integer and 5 is not a string; unknown fields are typos, not ignored.
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class AnalyzeRequest(_Request):
+    """One document to clean, segment, tag and summarise."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {"text": EXAMPLE_TEXT, "summary_sentences": 3}})
+
+    text: Text
+    summary_sentences: SummarySentences = 3
+
+
+class TagRequest(_Request):
+    """Texts to theme-tag, each as one segment (no cleaning or splitting)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"texts": ["村里修好了水泥路，村民发展特色种植。", "市政务服务中心推行“一网通办”。"]}}
+    )
+
+    texts: list[Text] = Field(
+        min_length=1,
+        max_length=LIMITS.max_texts,
+        description=f"1 to {LIMITS.max_texts} texts; results come back in the same order.",
+    )
+
+
+class SummarizeRequest(_Request):
+    """A text to summarise, with at most one length limit (default: 3 sentences)."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {"text": EXAMPLE_TEXT, "max_sentences": 2}})
+
+    text: Text
+    max_sentences: int | None = Field(
+        None, ge=1, le=LIMITS.max_summary_sentences,
+        description=f"Most sentences in the summary, 1 to {LIMITS.max_summary_sentences}.",
+        json_schema_extra={"example": 2},
+    )
+    max_chars: int | None = Field(
+        None, ge=1, le=MAX_TEXT_CHARS,
+        description=f"Most characters in the summary, 1 to {MAX_TEXT_CHARS:,}.",
+        json_schema_extra={"example": 120},
+    )
+    ratio: float | None = Field(
+        None, gt=0, le=1,
+        description="Share of the text's sentences to keep, above 0 and at most 1.",
+        json_schema_extra=lambda schema: _openapi30_exclusive_minimum(schema, example=0.2),
+    )
+    keywords: int = Field(
+        8, ge=1, le=MAX_KEYWORDS,
+        description=f"How many keywords to return, 1 to {MAX_KEYWORDS} (when the summariser gives keywords).",
+        json_schema_extra={"example": 8},
+    )
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> SummarizeRequest:
+        given = [name for name in ("max_sentences", "max_chars", "ratio") if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give at most one of max_sentences, max_chars, ratio (got {' and '.join(given)})")
+        return self
+
+    def limit(self) -> dict[str, int | float]:
+        """The one length limit as keyword arguments (3 sentences when none was given)."""
+        for name in ("max_sentences", "max_chars", "ratio"):
+            if (value := getattr(self, name)) is not None:
+                return {name: value}
+        return {"max_sentences": 3}
+
+
+def _one_id_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """One message for a bad id, instead of one per member of the union."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise ValueError(f"expected a string of 1 to {MAX_ID_CHARS} characters or an integer") from None
+
+
+DocumentId = Annotated[
+    Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS)] | int | None, WrapValidator(_one_id_error)
+]
+
+
+class BatchDocument(_Request):
+    """One document of a /batch request."""
+
+    id: DocumentId = Field(
+        None,
+        description=f"Your id for the document (a string of 1 to {MAX_ID_CHARS} characters or an "
+        "integer), echoed in its result; default: the document's position, from 0.",
+        json_schema_extra={"example": "page-1"},
+    )
+    text: Text
+
+
+@dataclass(frozen=True)
+class RejectedDocument:
+    """A /batch document that failed validation: reported in its own result, never failing others."""
+
+    id: Any
+    error: str
+
+
+def _document_or_rejection(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError as exc:
+        raw_id = value.get("id") if isinstance(value, dict) else None
+        valid_id = isinstance(raw_id, str | int) and not isinstance(raw_id, bool)
+        return RejectedDocument(id=raw_id if valid_id else None, error=describe_errors(exc, root="document")["error"])
+
+
+class BatchRequest(_Request):
+    """Documents to analyse one by one; a bad document gets an error result, the rest go on."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "documents": [{"id": "a", "text": EXAMPLE_TEXT}, {"id": "b", "text": "企业发布年度报告。"}],
+                "summary_sentences": 2,
+            }
+        }
+    )
+
+    documents: list[Annotated[BatchDocument, WrapValidator(_document_or_rejection)]] = Field(
+        min_length=1,
+        max_length=LIMITS.max_documents,
+        description=f"1 to {LIMITS.max_documents} documents, answered in the same order.",
+    )
+    summary_sentences: SummarySentences = 3
+
+
+# ---- responses -------------------------------------------------------------------------------
+
+
+class _Response(BaseModel):
+    # Pipeline fields added later must reach clients rather than fail the response.
+    model_config = ConfigDict(extra="allow")
+
+
+class TagResult(_Response):
+    theme: str = Field(description=f"Most likely theme: one of {', '.join(LABELS)}.")
+    scores: dict[str, float] = Field(description="Calibrated probability per theme (sums to 1).")
+    secondary: list[str] = Field(description="Other themes likely enough to mention, most likely first.")
+
+
+class SummarySentence(_Response):
+    text: str = Field(description="The sentence as it appears in the cleaned text.")
+    score: float = Field(description="How central the sentence is to the text (higher is more).")
+    span: list[int] = Field(description="[start, end) character offsets into the input text.")
+
+
+class Segment(_Response):
+    title: str | None = Field(description="The segment's headline, when the page has one.")
+    text: str = Field(description="The cleaned segment text.")
+    span: list[int] = Field(description="[start, end) character offsets into the input text.")
+    theme: str | None = Field(description="Most likely theme (null without a theme model).")
+    scores: dict[str, float] | None = Field(description="Probability per theme (null without a model).")
+    secondary: list[str] | None = Field(description="Secondary themes (null without a model).")
+    summary: list[SummarySentence] | None = Field(
+        None, description="Summary sentences of this segment (long segments only)."
+    )
+
+
+class AnalyzeResponse(_Response):
+    segments: list[Segment]
+    themes: dict[str, float] | None = Field(description="Share of the page's text per theme.")
+    summary: list[SummarySentence] = Field(description="Summary sentences of the whole page, in page order.")
+    model: dict[str, str] = Field(description="Name and version of the theme model.")
+
+
+class BatchResult(AnalyzeResponse):
+    id: str | int
+
+
+class BatchError(_Response):
+    id: str | int | None
+    error: str = Field(description="Why this document was not analysed: the field and what is allowed.")
+
+
+class SummarizeResponse(_Response):
+    """What `wenzhai summarize` prints for one text."""
+
+    summary: list[SummarySentence] = Field(description="Summary sentences in text order.")
+    keywords: list[str] | None = Field(None, description="Content words of the text, best first.")
+
+
+# ---- error messages --------------------------------------------------------------------------
+
+_JSON_TYPES = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true/false",
+               "list": "an array", "dict": "an object", "NoneType": "null"}
+
+
+def field_path(loc: tuple[int | str, ...], root: str = "request body") -> str:
+    """``("documents", 2, "text")`` → ``documents[2].text``; an empty path is ``root``."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or root
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    got = _JSON_TYPES.get(type(value).__name__, type(value).__name__)
+    if kind == "string_too_long":
+        return f"{len(value):,} characters is over the limit of {ctx['max_length']:,}"
+    if kind == "string_too_short":
+        return f"is empty; give at least {ctx['min_length']} character(s)"
+    if kind == "too_long":
+        return f"{ctx.get('actual_length', len(value))} items is over the limit of {ctx['max_length']}"
+    if kind == "too_short":
+        return f"needs at least {ctx['min_length']} item(s)"
+    bound = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
+             "greater_than": ("gt", "above"), "less_than": ("lt", "below")}.get(kind)
+    if bound:
+        return f"must be {bound[1]} {ctx[bound[0]]} (got {value!r})"
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known field (the schema is at /docs.json)"
+    if kind == "json_invalid":
+        return f"is not valid JSON ({ctx.get('error', 'parse error')})"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a JSON object, got {got}"
+    expected = {"string_type": "a string", "int_type": "an integer", "float_type": "a number",
+                "list_type": "an array", "bool_type": "true/false"}.get(kind)
+    if expected:
+        return f"expected {expected}, got {got}"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def describe_errors(exc: ValidationError, limit: int = 3, root: str = "request body") -> dict[str, Any]:
+    """``{"error": "<field>: <problem>; …", "errors": [{"field", "message", "type"}]}`` for ``exc``.
+
+    ``root`` names what an error about the whole value is about (the body, or one document).
+    """
+    errors = []
+    for error in exc.errors(include_url=False):
+        path = field_path(tuple(error["loc"]), root)
+        message = _message(error)
+        # Our own checks name their field already ("texts: is empty"); keep one, the full path.
+        names = [part for part in error["loc"] if isinstance(part, str)]
+        if names and message.startswith(f"{names[-1]}: "):
+            message = message[len(names[-1]) + 2:]
+        elif message.startswith(f"{path}: "):
+            message = message[len(path) + 2:]
+        errors.append({"field": path, "message": message, "type": error["type"]})
+    text = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:limit])
+    if len(errors) > limit:
+        text += f" (and {len(errors) - limit} more)"
+    return {"error": text, "errors": errors}

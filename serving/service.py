@@ -1,0 +1,230 @@
+"""The BentoML service: ``bentoml serve serving.service:Wenzhai`` (what `make serve` runs).
+
+Only loads and serves: the model is prepared elsewhere (training/export, or `python -m
+serving.store` for the BentoML model store) and found through configs/service.yaml or
+``$WENZHAI_MODEL``. Loading runs in a background thread, so /livez answers at once and /readyz
+turns 200 only when the model is loaded and warmed up; until then the API answers 503.
+
+Routes: POST /analyze, /tag (adaptive batching across concurrent requests), /summarize, /batch;
+GET /ui (the web page), /livez, /readyz, /metrics, /docs.json. Bad requests are answered by
+:class:`serving.guard.RequestGuard` before they reach these methods.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import bentoml
+from starlette.responses import JSONResponse
+
+from models.inputs import InputError
+from serving import runtime
+from serving.guard import RequestGuard
+from serving.schemas import (
+    LIMITS,
+    AnalyzeRequest,
+    AnalyzeResponse,
+    BatchError,
+    BatchRequest,
+    BatchResult,
+    RejectedDocument,
+    SummarizeRequest,
+    SummarizeResponse,
+    TagRequest,
+    TagResult,
+)
+from serving.ui import ui_app
+
+logger = logging.getLogger("wenzhai.service")
+THREADS = LIMITS.threads_per_worker()
+runtime.configure_process(THREADS)  # before any model code runs in this worker
+# Resolved at import, so a wrong location stops `bentoml serve` at once with its reason.
+MODEL_DIR = runtime.resolve_model(LIMITS.model)
+
+INTERNAL_ERROR = "internal error while analysing; the server log has the details"
+
+
+class ModelState:
+    """The loaded pipeline (or why there is none), shared by the API methods and the guard.
+
+    ``compute`` serialises model work inside a worker: one model call at a time uses the worker's
+    torch threads (no oversubscription; the tokenizer is never used from two threads at once), while
+    BentoML's ``api_threads`` let a /tag batch run between two documents of a long /batch request
+    instead of waiting for all of it.
+    """
+
+    def __init__(self) -> None:
+        self.compute = threading.Lock()
+        self.pipeline: Any = None
+        self.error: str | None = None
+        self.loaded = threading.Event()
+        self.metrics: Any = None  # serving.metrics.ServiceMetrics, made inside the worker
+
+    def start(self, model_dir: Path | None) -> None:
+        from serving.metrics import ServiceMetrics
+
+        self.metrics = ServiceMetrics()
+        threading.Thread(target=self._load, args=(model_dir,), name="wenzhai-load", daemon=True).start()
+
+    def _load(self, model_dir: Path | None) -> None:
+        from models.loading import load_pipeline
+
+        try:
+            pipeline = load_pipeline(model_dir if model_dir else "none", threads=THREADS)
+            pipeline.analyze("模型预热。乡村振兴，政务服务。", summary_sentences=1)  # first call is slow
+        except Exception as exc:  # reported by /readyz (503) and every API answer
+            logger.exception("loading the model from %s failed", model_dir)
+            self.error = f"model: loading {model_dir} failed ({type(exc).__name__}: {exc})"
+        else:
+            self.pipeline = pipeline
+            logger.info("model ready: %s (%d torch threads)", pipeline.model_info(), THREADS)
+        finally:
+            self.loaded.set()
+
+    @property
+    def ready(self) -> bool:
+        return self.loaded.is_set() and self.pipeline is not None
+
+    def unavailable(self, path: str) -> str | None:
+        """Why ``path`` cannot be answered now (None when it can)."""
+        if not self.loaded.is_set():
+            return "model: still loading; retry when GET /readyz answers 200"
+        if self.pipeline is None:
+            return self.error or "model: not loaded"
+        if path == "/tag" and self.pipeline.classifier is None:
+            return ("model: no theme model is loaded; set WENZHAI_MODEL to a model folder or "
+                    "'bentoml:TAG', or install models/default")
+        if path == "/summarize" and getattr(self.pipeline, "summarizer", None) is None:
+            return "summarizer: not available in this service (no summariser is installed with the model)"
+        return None
+
+    def count_error(self, kind: str) -> None:
+        if self.metrics is not None:
+            self.metrics.count_error(kind)
+
+
+STATE = ModelState()
+
+
+@bentoml.service(
+    name="wenzhai",
+    workers=LIMITS.workers,
+    threads=LIMITS.api_threads,
+    traffic={"timeout": LIMITS.timeout_s, "max_concurrency": LIMITS.max_concurrency},
+    endpoints={"livez": "/livez", "readyz": "/readyz"},
+)
+class Wenzhai:
+    """wenzhai: clean, segment, theme-tag and summarise Chinese articles."""
+
+    def __init__(self) -> None:
+        if MODEL_DIR is None:
+            logger.warning("no model configured or installed: serving text statistics only (/tag is 503)")
+        STATE.start(MODEL_DIR)
+
+    def __is_ready__(self) -> bool:
+        return STATE.ready
+
+    @bentoml.api(input_spec=AnalyzeRequest, output_spec=AnalyzeResponse)
+    def analyze(self, text: str, summary_sentences: int = 3) -> AnalyzeResponse | JSONResponse:
+        """Clean, segment, tag and summarise one document: the JSON of `wenzhai analyze`."""
+        try:
+            with STATE.compute:
+                result = STATE.pipeline.analyze(text, summary_sentences=summary_sentences)
+        except InputError as exc:
+            STATE.count_error("validation")
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        except Exception:
+            logger.exception("/analyze failed")
+            STATE.count_error("internal")
+            return JSONResponse({"error": INTERNAL_ERROR}, status_code=500)
+        STATE.metrics.count_themes("analyze", (seg["theme"] for seg in result["segments"]))
+        return AnalyzeResponse.model_validate(result)
+
+    @bentoml.api(
+        input_spec=TagRequest,
+        batchable=True,
+        max_batch_size=LIMITS.max_batch_size,
+        max_latency_ms=LIMITS.max_latency_ms,
+    )
+    def tag(self, texts: list[str]) -> list[TagResult]:
+        """Theme-tag each text as one segment: ``[{"theme", "scores", "secondary"}]`` in input order.
+
+        Texts from concurrent requests are classified together (BentoML adaptive batching).
+        """
+        with STATE.compute:
+            results = STATE.pipeline.classifier.predict(texts)
+        STATE.metrics.count_themes("tag", (r["theme"] for r in results))
+        return results
+
+    @bentoml.api(input_spec=SummarizeRequest, output_spec=SummarizeResponse)
+    def summarize(
+        self,
+        text: str,
+        max_sentences: int | None = None,
+        max_chars: int | None = None,
+        ratio: float | None = None,
+        keywords: int = 8,
+    ) -> SummarizeResponse | JSONResponse:
+        """Extractive summary (and keywords) of one text, limited by sentences, characters or a ratio
+        (default 3 sentences): the JSON of `wenzhai summarize`."""
+        limit = SummarizeRequest.model_construct(
+            text=text, max_sentences=max_sentences, max_chars=max_chars, ratio=ratio
+        ).limit()
+        summarizer = STATE.pipeline.summarizer
+        try:
+            with STATE.compute:
+                if hasattr(summarizer, "document_summary"):
+                    result = summarizer.document_summary(text, top_keywords=keywords, **limit)
+                else:
+                    result = {"summary": summarizer.summarize(text, **limit)}
+        except InputError as exc:
+            STATE.count_error("validation")
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        except Exception:
+            logger.exception("/summarize failed")
+            STATE.count_error("internal")
+            return JSONResponse({"error": INTERNAL_ERROR}, status_code=500)
+        return SummarizeResponse.model_validate(result)
+
+    @bentoml.api(input_spec=BatchRequest)
+    def batch(
+        self, documents: list[Any], summary_sentences: int = 3
+    ) -> list[BatchResult | BatchError]:
+        """Analyse each document; a bad one gets ``{"id", "error"}`` and the others go on."""
+        out: list[BatchResult | BatchError] = []
+        for position, doc in enumerate(documents):
+            doc_id = position if doc.id is None else doc.id
+            if isinstance(doc, RejectedDocument):
+                STATE.count_error("document")
+                out.append(BatchError(id=doc_id, error=doc.error))
+                continue
+            try:
+                with STATE.compute:  # per document, so /tag batches can run in between
+                    result = STATE.pipeline.analyze(doc.text, summary_sentences=summary_sentences)
+            except InputError as exc:
+                STATE.count_error("document")
+                out.append(BatchError(id=doc_id, error=str(exc)))
+                continue
+            except Exception:
+                logger.exception("/batch document %r failed", doc_id)
+                STATE.count_error("internal")
+                out.append(BatchError(id=doc_id, error=INTERNAL_ERROR))
+                continue
+            STATE.metrics.count_themes("batch", (seg["theme"] for seg in result["segments"]))
+            out.append(BatchResult.model_validate({"id": doc_id, **result}))
+        return out
+
+
+Wenzhai.add_asgi_middleware(
+    RequestGuard,
+    routes={"/analyze": AnalyzeRequest, "/tag": TagRequest, "/summarize": SummarizeRequest, "/batch": BatchRequest},
+    max_body_bytes=LIMITS.max_body_bytes,
+    unavailable=STATE.unavailable,
+    on_error=STATE.count_error,
+    loading=lambda: not STATE.loaded.is_set(),
+    load_wait_s=LIMITS.load_wait_s,
+)
+Wenzhai.mount_asgi_app(ui_app(), path="/ui", name="ui")
