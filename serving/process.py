@@ -49,7 +49,8 @@ class BentoServer:
         log_path: Path | None = None,
         port: int | None = None,
     ) -> None:
-        self.env = {**os.environ, **(env or {})}
+        # No usage tracking calls from test and benchmark servers (they run without network).
+        self.env = {"BENTOML_DO_NOT_TRACK": "True", **os.environ, **(env or {})}
         self.target = target
         self.cwd = cwd
         self.port = port or free_port()
