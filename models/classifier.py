@@ -8,6 +8,7 @@ metadata). Weights are read from safetensors only.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,15 @@ class InferenceSettings:
         stored = getattr(config, "wenzhai", None) or {}
         known = {k: v for k, v in stored.items() if k in cls.__dataclass_fields__}
         return cls(**known)
+
+
+NON_CHINESE_OTHER_PROB = 0.4
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def has_chinese(text: str) -> bool:
+    """True when ``text`` holds at least one Han character."""
+    return _HAN.search(text) is not None
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -113,8 +123,21 @@ class ThemeClassifier:
         return aggregate_window_logits(out, windows, len(texts))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """Calibrated theme probabilities, one row per text, columns in :attr:`labels` order."""
-        return softmax(self.logits(texts), self.settings.temperature)
+        """Calibrated theme probabilities, one row per text, columns in :attr:`labels` order.
+
+        Text without a single Chinese character is outside what the model was trained to read: it
+        gets :data:`NON_CHINESE_OTHER_PROB` on ``other`` and the rest spread evenly (low confidence),
+        instead of whatever the encoder makes of it.
+        """
+        probs = softmax(self.logits(texts), self.settings.temperature)
+        if "other" in self.labels:
+            other = self.labels.index("other")
+            rest = (1.0 - NON_CHINESE_OTHER_PROB) / (len(self.labels) - 1)
+            for i, text in enumerate(texts):
+                if not has_chinese(text):
+                    probs[i] = rest
+                    probs[i, other] = NON_CHINESE_OTHER_PROB
+        return probs
 
     def secondary_labels(self, probs: np.ndarray) -> list[str]:
         """Non-primary themes whose calibrated probability passes the threshold, most likely first."""

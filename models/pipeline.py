@@ -17,6 +17,11 @@ from models.segmentation import Segment, SegmentationConfig, segment_page
 from models.text import Paragraph, clean_page
 
 
+def segment_text(seg: Segment) -> str:
+    """What a segment says: its body and captions, or, on a page of headlines only, the headlines."""
+    return seg.text or "\n".join(p.text for p in seg.paragraphs)
+
+
 class ThemeScorer(Protocol):
     """What the pipeline needs from a classifier (see models.classifier.ThemeClassifier)."""
 
@@ -104,7 +109,7 @@ class Pipeline:
         out = [
             {
                 "title": seg.title,
-                "text": seg.text,
+                "text": segment_text(seg),
                 "span": list(seg.span),
                 "theme": None,
                 "scores": None,
@@ -114,7 +119,7 @@ class Pipeline:
         ]
         if self.classifier is None or not segments:
             return out
-        probs = self.classifier.predict_proba([seg.text for seg in segments])
+        probs = self.classifier.predict_proba([row["text"] for row in out])
         labels = self.classifier.labels
         for row, p in zip(out, probs, strict=True):
             row["theme"] = labels[int(np.argmax(p))]
@@ -138,8 +143,9 @@ class Pipeline:
         tagged = [row for row in seg_dicts if row["theme"] is not None]
         if not tagged:
             return None
-        total = sum(len(row["text"]) for row in tagged)
+        weights = [max(len(row["text"]), 1) for row in tagged]  # a headline-only page still counts
+        total = sum(weights)
         shares: dict[str, float] = {}
-        for row in tagged:
-            shares[row["theme"]] = shares.get(row["theme"], 0.0) + len(row["text"]) / total
+        for row, weight in zip(tagged, weights, strict=True):
+            shares[row["theme"]] = shares.get(row["theme"], 0.0) + weight / total
         return {k: round(v, 4) for k, v in sorted(shares.items(), key=lambda kv: -kv[1])}

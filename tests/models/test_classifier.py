@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from models.classifier import NON_CHINESE_OTHER_PROB, InferenceSettings, ThemeClassifier, has_chinese, softmax
+from models.themes import ID2LABEL, LABEL2ID, LABELS
+
+
+@pytest.fixture(scope="module")
+def classifier(tiny_encoder_dir):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    model = AutoModelForSequenceClassification.from_pretrained(
+        tiny_encoder_dir, num_labels=len(LABELS), id2label=ID2LABEL, label2id=LABEL2ID
+    )
+    settings = InferenceSettings(max_length=16, window_stride=4, temperature=2.0)
+    return ThemeClassifier(model, AutoTokenizer.from_pretrained(tiny_encoder_dir), settings, batch_size=3)
+
+
+def test_batched_predictions_equal_one_at_a_time(classifier):
+    texts = ["乡村振兴建设", "企业职工技能比武" * 6, "政务服务一网通办", "花"]
+    together = classifier.predict_proba(texts)
+    alone = np.vstack([classifier.predict_proba([t]) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    np.testing.assert_allclose(together.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_temperature_softens_probabilities():
+    logits = np.array([[2.0, 0.0, -1.0]])
+    assert softmax(logits, 2.0).max() < softmax(logits, 1.0).max()
+
+
+def test_text_without_chinese_is_other_with_low_confidence(classifier):
+    assert not has_chinese("Hello world 2024!") and has_chinese("APP迅速")
+    pred = classifier.predict(["Hello world 2024!", "乡村"])[0]
+    assert pred["theme"] == "other"
+    assert pred["scores"]["other"] == pytest.approx(NON_CHINESE_OTHER_PROB, abs=1e-4)
+    assert pred["secondary"] == []
+
+
+def test_settings_are_validated():
+    with pytest.raises(ValueError, match="temperature"):
+        InferenceSettings(temperature=0)
+    with pytest.raises(ValueError, match="window_stride"):
+        InferenceSettings(max_length=16, window_stride=14)

@@ -1,0 +1,60 @@
+"""The analyze output shape, with and without a classifier (a fake scorer keeps this fast)."""
+
+import numpy as np
+import pytest
+
+from models.inputs import InputError
+from models.pipeline import Pipeline
+from models.themes import LABELS
+
+
+class KeywordScorer:
+    """Scores 'rural' for texts with 村, 'digital' for 证, else 'other' — enough to test plumbing."""
+
+    labels = LABELS
+
+    def predict_proba(self, texts):
+        out = np.full((len(texts), len(LABELS)), 0.05, dtype=np.float32)
+        for i, t in enumerate(texts):
+            j = 0 if "村" in t else 2 if "证" in t else 4
+            out[i, j] = 0.8
+        return out
+
+    def secondary_labels(self, probs):
+        return []
+
+    def info(self):
+        return {"name": "keyword-fake", "version": "t"}
+
+
+def test_shape_without_classifier_has_null_themes(seed_page):
+    result = Pipeline().analyze(seed_page)
+    assert set(result) == {"segments", "themes", "summary", "model"}
+    assert result["themes"] is None and result["summary"] == []
+    for seg in result["segments"]:
+        assert set(seg) >= {"title", "text", "span", "theme", "scores", "secondary"}
+        assert seg["theme"] is None
+        start, end = seg["span"]
+        assert 0 <= start < end <= len(seed_page)
+
+
+def test_theme_shares_sum_to_one_and_follow_segment_length(seed_page):
+    result = Pipeline(classifier=KeywordScorer()).analyze(seed_page)
+    assert result["model"] == {"name": "keyword-fake", "version": "t"}
+    assert sum(result["themes"].values()) == pytest.approx(1.0, abs=1e-3)
+    for seg in result["segments"]:
+        assert seg["theme"] in LABELS and set(seg["scores"]) == set(LABELS)
+
+
+@pytest.mark.parametrize("text", ["乡村振兴", "Hello world", "00", "2024年5月20日"])
+def test_one_line_pages_are_analysed(text):
+    result = Pipeline(classifier=KeywordScorer()).analyze(text)
+    assert len(result["segments"]) == 1
+    assert result["segments"][0]["text"]
+    assert sum(result["themes"].values()) == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", None, 5])
+def test_bad_text_is_an_input_error(bad):
+    with pytest.raises(InputError, match="text"):
+        Pipeline().analyze(bad)
