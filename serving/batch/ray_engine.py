@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,7 @@ from ray.data.datasource import FileBasedDatasource
 
 from serving.batch.scoring import Outcome, ScorerSpec, process_rows
 from serving.batch.sources import InputFile, RawRow, read_rows
+from serving.commands import UsageError
 
 ROW_SCHEMA = pa.schema(
     [("source", pa.string()), ("row_no", pa.int64()), ("line", pa.string()), ("problem", pa.string())]
@@ -60,6 +62,18 @@ class ScoringActor:
         return pa.table({"status": [o.status for o in outcomes], "line": [o.line for o in outcomes]})
 
 
+def check_reachable(address: str, timeout_s: float = 5.0) -> None:
+    """Fail at once with a clear message when ``host:port`` does not answer (``ray.init`` would retry
+    for minutes); ``auto`` and other forms without a port are left to Ray."""
+    host, _, port = address.split("://", 1)[-1].rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        raise UsageError(f"--address: no Ray cluster answers at {address} ({exc.strerror or exc})") from None
+
+
 class RayEngine:
     name = "ray"
 
@@ -70,6 +84,8 @@ class RayEngine:
 
     def _start(self) -> int:
         """Start or join Ray; return the actor pool size."""
+        if self.address:
+            check_reachable(self.address)
         # Workers' own output and Ray's start-up notices would break the progress bar; errors still
         # surface as exceptions on the driver (and in Ray's logs under /tmp/ray).
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR, "include_dashboard": False}

@@ -47,3 +47,12 @@ def test_ray_run_resumes_from_a_partial_output(local_analyze_rows, archive, tiny
     rows = read_output(out)
     assert len(rows) == len({result_key(r) for r in rows}) == len(local_analyze_rows)
     assert_same_results(local_analyze_rows, rows)
+
+
+def test_an_address_where_no_cluster_answers_is_a_one_line_error(archive, tmp_path, capsys):
+    from serving.cli import main
+
+    code = main(["batch", str(archive), str(tmp_path / "o.jsonl"), "--engine", "ray", "--address", "127.0.0.1:1",
+                 "--model", "none", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--address: no Ray cluster answers at 127.0.0.1:1" in err and err.count("\n") == 1
