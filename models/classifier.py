@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from models.text import clean_text
 from models.themes import THEMES
 from models.windows import aggregate_window_logits, encode_windows, length_sorted_batches
 
@@ -95,7 +96,7 @@ class ThemeClassifier:
 
         path = Path(path)
         model = AutoModelForSequenceClassification.from_pretrained(
-            path, use_safetensors=True, torch_dtype=torch.float32
+            path, use_safetensors=True, dtype=torch.float32
         )
         tokenizer = AutoTokenizer.from_pretrained(path)
         return cls(model.float(), tokenizer, threads=threads, **kwargs)
@@ -122,13 +123,18 @@ class ThemeClassifier:
             out[batch] = self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
         return aggregate_window_logits(out, windows, len(texts))
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
+    def predict_proba(self, texts: list[str], clean: bool = True) -> np.ndarray:
         """Calibrated theme probabilities, one row per text, columns in :attr:`labels` order.
+
+        Raw texts get the clean-up the training data got (``clean_text``: full-width digits and
+        letters, letter-spacing, wrapped lines); pass ``clean=False`` for text that is already clean.
 
         Text without a single Chinese character is outside what the model was trained to read: it
         gets :data:`NON_CHINESE_OTHER_PROB` on ``other`` and the rest spread evenly (low confidence),
         instead of whatever the encoder makes of it.
         """
+        if clean:
+            texts = [clean_text(t) if t.strip() else t for t in texts]
         probs = softmax(self.logits(texts), self.settings.temperature)
         if "other" in self.labels:
             other = self.labels.index("other")

@@ -27,7 +27,7 @@ class ThemeScorer(Protocol):
 
     labels: tuple[str, ...]
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray: ...
+    def predict_proba(self, texts: list[str], clean: bool = True) -> np.ndarray: ...
 
     def secondary_labels(self, probs: np.ndarray) -> list[str]: ...
 
@@ -90,7 +90,7 @@ class Pipeline:
         paragraphs = clean_page(text)
         probs = None
         if self.classifier is not None and paragraphs:
-            probs = self.classifier.predict_proba([p.text for p in paragraphs])
+            probs = self.classifier.predict_proba([p.text for p in paragraphs], clean=False)
         segments = segment_page(paragraphs, paragraph_probs=probs, config=self.config.segmentation)
         seg_dicts = self._tag_segments(segments)
         n_summary = self.config.summary_sentences if summary_sentences is None else summary_sentences
@@ -119,7 +119,7 @@ class Pipeline:
         ]
         if self.classifier is None or not segments:
             return out
-        probs = self.classifier.predict_proba([row["text"] for row in out])
+        probs = self.classifier.predict_proba([row["text"] for row in out], clean=False)
         labels = self.classifier.labels
         for row, p in zip(out, probs, strict=True):
             row["theme"] = labels[int(np.argmax(p))]

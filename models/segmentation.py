@@ -157,11 +157,12 @@ def js_divergence(p: np.ndarray, q: np.ndarray) -> float:
 def theme_turns(probs: np.ndarray, window: int, min_js: float, min_margin: float) -> dict[int, float]:
     """Theme turns in a run of paragraphs: ``{index of the paragraph after the gap: divergence}``.
 
-    Both windows need a confident top theme and the two top themes must differ; of neighbouring
+    Both windows must be full (``window`` paragraphs each: one paragraph leaning elsewhere is not a
+    turn), need a confident top theme, and the two top themes must differ; of neighbouring
     qualifying gaps only the most divergent is kept, so a turn spread over a window gives one cut.
     """
     candidates: dict[int, float] = {}
-    for gap in range(1, len(probs)):
+    for gap in range(window, len(probs) - window + 1):
         left = probs[max(0, gap - window):gap].mean(axis=0)
         right = probs[gap:gap + window].mean(axis=0)
         ls, rs = np.sort(left), np.sort(right)

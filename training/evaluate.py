@@ -88,6 +88,17 @@ def read_labelled(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def model_training_rows(model_dir: Path) -> list[dict[str, Any]]:
+    """The training split the model was trained on (data config and seed from its training report)."""
+    from training.data import DataConfig, assemble_rows
+
+    report_path = model_dir / "training_report.json"
+    arguments = json.loads(report_path.read_text(encoding="utf-8"))["arguments"] if report_path.exists() else {}
+    config = DataConfig.from_yaml(arguments.get("data_config", "configs/data.yaml"), seed=arguments.get("seed", 42))
+    rows, _ = assemble_rows(config)
+    return [r for r in rows if r["split"] == "train"]
+
+
 def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline: bool = True) -> dict[str, Any]:
     """Score ``model_dir`` on ``data``; write plots and ``report.md`` into ``out_dir``."""
     from models.classifier import ThemeClassifier
@@ -106,11 +117,10 @@ def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline:
     if len(clear) < len(rows):
         results["model_unambiguous"] = label_report([gold[i] for i in clear], [pred[i] for i in clear])
     if baseline:
-        from training.baseline import train_baseline
+        from training.baseline import run_baseline
 
-        base = train_baseline()
-        base_pred = list(base.predict([r["text"] for r in rows]))
-        results["baseline"] = label_report(gold, base_pred)
+        base = run_baseline(model_training_rows(model_dir), rows)
+        results["baseline"] = label_report(gold, base.predictions)
     plot_confusion(gold, pred, out_dir / "confusion_matrix.png", f"{model_dir.name} on {data.name}")
     plot_reliability(probs, gold_ids, out_dir / "reliability.png", f"reliability on {data.name}")
     (out_dir / "report.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -13,7 +13,7 @@ class KeywordScorer:
 
     labels = LABELS
 
-    def predict_proba(self, texts):
+    def predict_proba(self, texts, clean=True):
         out = np.full((len(texts), len(LABELS)), 0.05, dtype=np.float32)
         for i, t in enumerate(texts):
             j = 0 if "村" in t else 2 if "证" in t else 4

@@ -1,0 +1,60 @@
+"""The shipped default model: size, self-contained config, dev-set accuracy, and the seed page themes."""
+
+import json
+
+import pytest
+
+from models.loading import DEFAULT_MODEL_DIR
+from models.themes import LABELS
+
+pytestmark = pytest.mark.slow
+
+SEED_THEMES = [  # ../shared/LABELING.md, "The example page seed/page.txt contains, in order: ..."
+    ("根据省委学习贯彻", "other"),
+    ("结婚登记，拿出手机", "digital_government"),
+    ("“千万工程”意义深远", "rural_construction"),
+    ("从乡村建设的治理视角看", "governance"),
+    ("“千万工程”是习近平同志", "rural_construction"),
+    ("5月24日至25日，花园新材公司", "enterprise_news"),
+]
+
+
+@pytest.fixture(scope="module")
+def default_pipeline():
+    from models.loading import load_pipeline
+
+    return load_pipeline()
+
+
+def test_default_model_is_shipped_small_and_self_contained():
+    weights = DEFAULT_MODEL_DIR / "model.safetensors"
+    assert weights.exists(), "models/default must be committed (make model rebuilds it)"
+    assert weights.stat().st_size <= 60 * 2**20
+    config = json.loads((DEFAULT_MODEL_DIR / "config.json").read_text())
+    assert [config["id2label"][str(i)] for i in range(len(LABELS))] == list(LABELS)
+    assert config["torch_dtype" if "torch_dtype" in config else "dtype"] == "float16"
+    assert config["wenzhai"]["temperature"] > 0
+    assert not list(DEFAULT_MODEL_DIR.glob("*.bin")) and not list(DEFAULT_MODEL_DIR.glob("*.pt"))
+
+
+def test_default_model_scores_on_the_dev_set(shared_dir, default_pipeline):
+    from sklearn.metrics import f1_score
+
+    rows = [json.loads(line) for line in (shared_dir / "dev" / "themes_dev.jsonl").read_text().splitlines()]
+    preds = default_pipeline.classifier.predict([r["text"] for r in rows])
+    macro = f1_score([r["label"] for r in rows], [p["theme"] for p in preds], average="macro")
+    print(f"default model dev macro-F1: {macro:.4f}")
+    assert macro >= 0.85
+
+
+def test_seed_page_segments_get_their_labelled_themes(seed_page, default_pipeline):
+    result = default_pipeline.analyze(seed_page)
+    segments = result["segments"]
+    for opening, theme in SEED_THEMES:
+        owners = [s for s in segments if s["text"].startswith(opening)]
+        assert len(owners) == 1, f"no segment starts at {opening!r}"
+        assert owners[0]["theme"] == theme, (opening, owners[0]["scores"])
+    assert [s["title"] for s in segments if s["text"].startswith(("“千万工程”是", "5月24日"))] == [
+        "“千万工程”的深远意义",
+        "“文武”比拼竞风采",
+    ]
