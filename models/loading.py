@@ -12,9 +12,12 @@ DEFAULT_MODEL_DIR = PACKAGE_DIR / "default"
 
 
 def default_model_dir() -> Path | None:
-    """The model folder to use when none is given: $WENZHAI_MODEL, else the shipped default."""
+    """The model folder to use when none is given: $WENZHAI_MODEL, else the shipped default.
+
+    ``WENZHAI_MODEL=default`` names the shipped default too (the service's configuration uses it).
+    """
     env = os.environ.get("WENZHAI_MODEL")
-    if env:
+    if env and env != "default":
         return Path(env)
     return DEFAULT_MODEL_DIR if (DEFAULT_MODEL_DIR / "config.json").exists() else None
 
