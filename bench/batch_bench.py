@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # for tests.serving.batch.tiny_classifier when run as a script
+sys.path.insert(0, str(REPO))  # for tests.tiny_models when run as a script
 
 from serving.batch.runner import BatchCounts, BatchJob, run_batch  # noqa: E402
 
@@ -42,7 +42,7 @@ def write_rows(path: Path, texts: list[str], n: int) -> None:
 
 def resolve_model(choice: str, workdir: Path) -> str:
     if choice == "tiny":
-        from tests.serving.batch.tiny_classifier import build_tiny_classifier
+        from tests.tiny_models import build_tiny_classifier
 
         return str(build_tiny_classifier(workdir / "tiny-model"))
     if choice == "default":

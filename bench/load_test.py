@@ -182,9 +182,9 @@ def main() -> int:
         model = args.model
         if args.url is None:
             if model == "tiny":
-                from tests.serving.tiny_classifier import build_tiny_classifier
+                from tests.tiny_models import build_tiny_classifier
 
-                model = str(build_tiny_classifier(Path(tmp) / "tiny"))
+                model = str(build_tiny_classifier(Path(tmp) / "tiny", max_length=64, window_stride=16))
             env = {"WENZHAI_MODEL": model} if model != "default" else {}
             server = BentoServer(env=env, log_path=Path(tmp) / "server.log").start()
             print(f"starting bentoml serve on {server.url} (model {args.model}) ...", flush=True)

@@ -32,21 +32,58 @@ def build_tiny_tokenizer(path: Path):
     return fast
 
 
-def build_tiny_encoder(path: Path, layers: int = 2, seed: int = 0) -> Path:
-    """A randomly initialised 2-layer BERT (hidden 32) with the tiny tokenizer, saved as a HF folder."""
-    import torch
-    from transformers import BertConfig, BertModel
+def tiny_bert_config(vocab_size: int, layers: int = 2, **extra):
+    """The configuration every tiny test model shares: BERT, hidden 32, 2 heads, 128 positions."""
+    from transformers import BertConfig
 
-    path.mkdir(parents=True, exist_ok=True)
-    tokenizer = build_tiny_tokenizer(path)
-    torch.manual_seed(seed)
-    config = BertConfig(
-        vocab_size=len(tokenizer),
+    return BertConfig(
+        vocab_size=vocab_size,
         hidden_size=32,
         num_hidden_layers=layers,
         num_attention_heads=2,
         intermediate_size=64,
         max_position_embeddings=128,
+        **extra,
     )
-    BertModel(config).save_pretrained(path, safe_serialization=True)
+
+
+def build_tiny_encoder(path: Path, layers: int = 2, seed: int = 0) -> Path:
+    """A randomly initialised 2-layer BERT (hidden 32) with the tiny tokenizer, saved as a HF folder."""
+    import torch
+    from transformers import BertModel
+
+    path.mkdir(parents=True, exist_ok=True)
+    tokenizer = build_tiny_tokenizer(path)
+    torch.manual_seed(seed)
+    BertModel(tiny_bert_config(len(tokenizer), layers)).save_pretrained(path, safe_serialization=True)
+    return path
+
+
+def build_tiny_classifier(path: Path, seed: int = 0, max_length: int = 128, window_stride: int = 32) -> Path:
+    """A random 2-layer theme classifier over our LABELS with the tiny tokenizer, saved in ``path``.
+
+    Random weights: answers are valid in shape and range but mean nothing, so tests that use it check
+    behaviour (plumbing, batching, engines), never the themes picked. The classification head is
+    drawn wider than BERT's default init so themes differ from text to text (with the default, every
+    text scores ~0.2 on every theme and argmax is a coin toss). Also used by the benchmarks'
+    ``--model tiny``.
+    """
+    import torch
+    from transformers import BertForSequenceClassification
+
+    from models.classifier import InferenceSettings, store_settings
+    from models.themes import ID2LABEL, LABEL2ID
+
+    path.mkdir(parents=True, exist_ok=True)
+    tokenizer = build_tiny_tokenizer(path)
+    torch.manual_seed(seed)
+    config = tiny_bert_config(
+        len(tokenizer), num_labels=len(ID2LABEL), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID)
+    )
+    settings = InferenceSettings(max_length=max_length, window_stride=window_stride, name="tiny-random", version="test")
+    store_settings(config, settings)
+    model = BertForSequenceClassification(config)
+    with torch.no_grad():
+        model.classifier.weight.normal_(0.0, 0.5)
+    model.save_pretrained(path, safe_serialization=True)
     return path

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from serving.process import BentoServer
-from tests.serving.tiny_classifier import build_tiny_classifier
+from tests.tiny_models import build_tiny_classifier
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
@@ -35,7 +35,7 @@ def start_server(log_dir: Path, name: str, env: dict[str, str], wait: str = "rea
 
 @pytest.fixture(scope="session")
 def tiny_classifier_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_tiny_classifier(tmp_path_factory.mktemp("tiny-classifier"))
+    return build_tiny_classifier(tmp_path_factory.mktemp("tiny-classifier"), max_length=64, window_stride=16)
 
 
 @pytest.fixture(scope="session")

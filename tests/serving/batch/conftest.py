@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.serving.batch.tiny_classifier import build_tiny_classifier
+from tests.tiny_models import build_tiny_classifier
 
 HANDWRITTEN = REPO_ROOT / "data" / "themes" / "handwritten"
 
