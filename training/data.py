@@ -30,6 +30,7 @@ from models.text import clean_text
 from models.themes import LABELS, check_label
 from training.corpora import corpus_line
 from training.dedup import DuplicatePair, find_near_duplicates
+from training.jsonl import iter_jsonl
 from training.weak_labels import WeakLabelConfig, load_weak_config, read_refs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -157,17 +158,7 @@ def _check_row(row: Any, where: str) -> dict[str, Any]:
 
 def read_jsonl_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
     """``(where, row)`` for every non-blank line of a hand-written JSONL file, validated."""
-    rows = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            parsed = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
-        rows.append((where, _check_row(parsed, where)))
-    return rows
+    return [(where, _check_row(parsed, where)) for where, parsed in iter_jsonl(path)]
 
 
 def load_handwritten(folder: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -215,14 +206,7 @@ def load_dev_set(path: str | Path, *, clean: bool = True) -> list[dict[str, Any]
     if not path.is_file():
         raise OSError(f"dev set not found: {path}")
     out = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            parsed = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: not valid JSON ({exc.msg})") from exc
+    for where, parsed in iter_jsonl(path):
         row = {**parsed, **_check_row(parsed, where)}
         row["ambiguous"] = bool(parsed.get("ambiguous", False))
         if clean:

@@ -29,6 +29,7 @@ import yaml
 
 from models.themes import check_label
 from training.corpora import CorpusSpec, read_corpus
+from training.jsonl import iter_jsonl
 from training.leakage import in_ranges
 
 
@@ -301,16 +302,8 @@ def write_refs(refs: Iterable[WeakRef], path: str | Path) -> int:
 
 def read_refs(path: str | Path) -> list[WeakRef]:
     """Read ``weak_labels.jsonl``; errors name the file, line and field."""
-    path = Path(path)
     refs = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: not valid JSON ({exc.msg})") from exc
+    for where, row in iter_jsonl(path):
         for key in ("corpus", "line", "label", "article", "rule"):
             if key not in row:
                 raise ValueError(f"{where}: missing field {key!r}")
