@@ -399,7 +399,7 @@ def run(args: argparse.Namespace) -> str:
         "", "## Encoder depth: the speed lever", "",
         "The shipped configuration with sentence vectors from the first *k* layers (0 = token embeddings "
         "only, 12 = the whole encoder). Time: a 20,000-character text summarised to 3 sentences, model "
-        "loaded, median wall and CPU seconds (see Speed).", "",
+        "loaded, best and median wall seconds and median CPU seconds (see Speed).", "",
     ]
     depth_rows = []
     for depth in args.depths:
@@ -450,8 +450,8 @@ def run(args: argparse.Namespace) -> str:
         "sums (PacSum) or means × earlier_weight ∈ {0, 0.5, 1}; threshold ∈ {0, 0.2, 0.4}; position prior "
         "hyperbolic or linear × position_weight ∈ {0, 0.1, 0.2, 0.3, 0.5}; redundancy ∈ {0, 0.3}. "
         "earlier_weight stops at 1 by design: with means, larger weights reward sentences for being unlike "
-        "everything before them, and short off-topic facts outrank central sentences (seen on long texts "
-        "before this grid was fixed). Rule: LCSTS-tune ROUGE-L within "
+        "everything before them, and short off-topic facts outrank central sentences (seen on the seed page's "
+        "essays and the long texts before this grid was fixed). Rule: LCSTS-tune ROUGE-L within "
         f"{args.tolerance:g} of the best ({max(s.lcsts_tune for s in scored):.2f}), then the best long-text "
         f"tuning proxy ROUGE-L. {len(eligible)} configurations qualify; the best five:", "",
     ]
