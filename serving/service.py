@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import bentoml
 from starlette.responses import JSONResponse
@@ -44,6 +45,7 @@ runtime.configure_process(THREADS)  # before any model code runs in this worker
 # Resolved at import, so a wrong location stops `bentoml serve` at once with its reason.
 MODEL_DIR = runtime.resolve_model(LIMITS.model)
 
+T = TypeVar("T")
 INTERNAL_ERROR = "internal error while analysing; the server log has the details"
 
 
@@ -109,6 +111,30 @@ class ModelState:
 STATE = ModelState()
 
 
+class Failed(NamedTuple):
+    """A request (or one /batch document) that could not be answered: HTTP status and message."""
+
+    status: int
+    message: str
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": self.message}, status_code=self.status)
+
+
+def guarded(what: str, input_error_kind: str, compute: Callable[[], T]) -> T | Failed:
+    """Run ``compute`` under the model lock; bad input → 400, anything else → logged 500, never a traceback."""
+    try:
+        with STATE.compute:
+            return compute()
+    except InputError as exc:
+        STATE.count_error(input_error_kind)
+        return Failed(400, str(exc))
+    except Exception:
+        logger.exception("%s failed", what)
+        STATE.count_error("internal")
+        return Failed(500, INTERNAL_ERROR)
+
+
 @bentoml.service(
     name="wenzhai",
     workers=LIMITS.workers,
@@ -130,16 +156,9 @@ class Wenzhai:
     @bentoml.api(input_spec=AnalyzeRequest, output_spec=AnalyzeResponse)
     def analyze(self, text: str, summary_sentences: int = 3) -> AnalyzeResponse | JSONResponse:
         """Clean, segment, tag and summarise one document: the JSON of `wenzhai analyze`."""
-        try:
-            with STATE.compute:
-                result = STATE.pipeline.analyze(text, summary_sentences=summary_sentences)
-        except InputError as exc:
-            STATE.count_error("validation")
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        except Exception:
-            logger.exception("/analyze failed")
-            STATE.count_error("internal")
-            return JSONResponse({"error": INTERNAL_ERROR}, status_code=500)
+        result = guarded("/analyze", "validation", lambda: STATE.pipeline.analyze(text, summary_sentences=summary_sentences))
+        if isinstance(result, Failed):
+            return result.response()
         STATE.metrics.count_themes("analyze", (seg["theme"] for seg in result["segments"]))
         return AnalyzeResponse.model_validate(result)
 
@@ -174,19 +193,11 @@ class Wenzhai:
             text=text, max_sentences=max_sentences, max_chars=max_chars, ratio=ratio
         ).limit()
         summarizer = STATE.pipeline.summarizer
-        try:
-            with STATE.compute:
-                if hasattr(summarizer, "document_summary"):
-                    result = summarizer.document_summary(text, top_keywords=keywords, **limit)
-                else:
-                    result = {"summary": summarizer.summarize(text, **limit)}
-        except InputError as exc:
-            STATE.count_error("validation")
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        except Exception:
-            logger.exception("/summarize failed")
-            STATE.count_error("internal")
-            return JSONResponse({"error": INTERNAL_ERROR}, status_code=500)
+        result = guarded(
+            "/summarize", "validation", lambda: summarizer.document_summary(text, top_keywords=keywords, **limit)
+        )
+        if isinstance(result, Failed):
+            return result.response()
         return SummarizeResponse.model_validate(result)
 
     @bentoml.api(input_spec=BatchRequest)
@@ -201,17 +212,14 @@ class Wenzhai:
                 STATE.count_error("document")
                 out.append(BatchError(id=doc_id, error=doc.error))
                 continue
-            try:
-                with STATE.compute:  # per document, so /tag batches can run in between
-                    result = STATE.pipeline.analyze(doc.text, summary_sentences=summary_sentences)
-            except InputError as exc:
-                STATE.count_error("document")
-                out.append(BatchError(id=doc_id, error=str(exc)))
-                continue
-            except Exception:
-                logger.exception("/batch document %r failed", doc_id)
-                STATE.count_error("internal")
-                out.append(BatchError(id=doc_id, error=INTERNAL_ERROR))
+            # one document per lock hold, so /tag batches can run in between
+            result = guarded(
+                f"/batch document {doc_id!r}",
+                "document",
+                lambda text=doc.text: STATE.pipeline.analyze(text, summary_sentences=summary_sentences),
+            )
+            if isinstance(result, Failed):
+                out.append(BatchError(id=doc_id, error=result.message))
                 continue
             STATE.metrics.count_themes("batch", (seg["theme"] for seg in result["segments"]))
             out.append(BatchResult.model_validate({"id": doc_id, **result}))
