@@ -66,6 +66,7 @@ model: setup
 
 bench: setup
 	$(BIN)/python bench/segmentation.py
+	$(BIN)/python bench/speed.py
 
 # Load test: starts its own server on a free port (LOAD_MODEL=default, a folder, or tiny) and prints
 # requests/s, p50/p99, errors and server memory for /tag and /batch under concurrent clients.

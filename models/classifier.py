@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import asdict, dataclass, field
+import warnings
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,10 @@ class InferenceSettings:
     version: str = field(default="0", metadata={"help": "Model version reported by the API."})
     name: str = field(default="wenzhai-theme", metadata={"help": "Model name reported by the API."})
     themes: dict[str, dict[str, str]] = field(default_factory=lambda: dict(THEMES))
+    quantize: bool = field(
+        default=False,
+        metadata={"help": "Int8 dynamic quantisation of the Linear layers at load (CPU; opt-in, see bench/speed.py)."},
+    )
 
     def __post_init__(self) -> None:
         if self.temperature <= 0:
@@ -44,6 +49,8 @@ class InferenceSettings:
             raise ValueError("max_length must be >= 8")
         if not 0 <= self.window_stride < self.max_length - 2:
             raise ValueError("window_stride must be in [0, max_length - 2)")
+        if not isinstance(self.quantize, bool):
+            raise ValueError(f"quantize must be true or false, got {self.quantize!r}")
 
     @classmethod
     def from_config(cls, config: Any) -> InferenceSettings:
@@ -80,9 +87,9 @@ class ThemeClassifier:
         max_batch_tokens: int = 8192,
         threads: int | None = None,
     ) -> None:
-        self.model = model.eval()
         self.tokenizer = tokenizer
         self.settings = settings or InferenceSettings.from_config(model.config)
+        self.model = quantize_linear(model.eval()) if self.settings.quantize else model.eval()
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         id2label = model.config.id2label
@@ -91,7 +98,14 @@ class ThemeClassifier:
             torch.set_num_threads(threads)
 
     @classmethod
-    def from_pretrained(cls, path: str | os.PathLike[str], threads: int | None = None, **kwargs: Any) -> ThemeClassifier:
+    def from_pretrained(
+        cls,
+        path: str | os.PathLike[str],
+        threads: int | None = None,
+        quantize: bool | None = None,
+        **kwargs: Any,
+    ) -> ThemeClassifier:
+        """Load a model folder as fp32; ``quantize`` overrides the folder's ``wenzhai.quantize``."""
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         path = Path(path)
@@ -99,6 +113,9 @@ class ThemeClassifier:
             path, use_safetensors=True, dtype=torch.float32
         )
         tokenizer = AutoTokenizer.from_pretrained(path)
+        if quantize is not None:
+            settings = kwargs.pop("settings", None) or InferenceSettings.from_config(model.config)
+            kwargs["settings"] = replace(settings, quantize=quantize)
         return cls(model.float(), tokenizer, threads=threads, **kwargs)
 
     def info(self) -> dict[str, str]:
@@ -166,6 +183,22 @@ class ThemeClassifier:
             "scores": {label: round(float(p), 4) for label, p in zip(self.labels, probs, strict=True)},
             "secondary": self.secondary_labels(probs),
         }
+
+
+def quantize_linear(model: torch.nn.Module) -> torch.nn.Module:
+    """A copy of ``model`` with every ``nn.Linear`` int8 dynamically quantised (weights int8, activations
+    quantised per batch at run time).
+
+    On a CPU the encoder's matrix products are the whole cost; int8 weights make them cheaper and the
+    Linear weights four times smaller (embeddings stay fp32). bench/speed.py measures speed and dev
+    macro-F1 against the fp32 model. torch marks this API as deprecated in favour of
+    torchao, which is not a dependency; its warnings are silenced here, not errors.
+    """
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 def store_settings(config: Any, settings: InferenceSettings) -> None:

@@ -42,3 +42,38 @@ def test_settings_are_validated():
         InferenceSettings(temperature=0)
     with pytest.raises(ValueError, match="window_stride"):
         InferenceSettings(max_length=16, window_stride=14)
+    with pytest.raises(ValueError, match="quantize"):
+        InferenceSettings(quantize="yes")
+
+
+def _linear_kinds(model) -> set[str]:
+    """``"fp32"`` and/or ``"int8"``: which kinds of Linear layer ``model`` holds."""
+    import torch
+    from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantizedLinear
+
+    kinds = {"fp32" if type(m) is torch.nn.Linear else "int8" for m in model.modules()
+             if isinstance(m, torch.nn.Linear | DynamicQuantizedLinear)}
+    return kinds
+
+
+def test_quantize_setting_swaps_linear_layers_for_int8_and_keeps_predictions_close(tiny_encoder_dir, classifier):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    model = AutoModelForSequenceClassification.from_pretrained(
+        tiny_encoder_dir, num_labels=len(LABELS), id2label=ID2LABEL, label2id=LABEL2ID
+    )
+    settings = InferenceSettings(max_length=16, window_stride=4, temperature=2.0, quantize=True)
+    quantized = ThemeClassifier(model, AutoTokenizer.from_pretrained(tiny_encoder_dir), settings, batch_size=3)
+    assert _linear_kinds(quantized.model) == {"int8"}
+    assert _linear_kinds(model) == {"fp32"}, "quantising must not change the model it was given"
+    texts = ["乡村振兴建设", "企业职工技能比武" * 6, "政务服务一网通办"]
+    fp32, int8 = classifier.predict_proba(texts), quantized.predict_proba(texts)
+    np.testing.assert_allclose(int8.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(int8, fp32, atol=0.05)
+
+
+def test_from_pretrained_quantizes_only_when_asked(tiny_encoder_dir):
+    assert _linear_kinds(ThemeClassifier.from_pretrained(tiny_encoder_dir).model) == {"fp32"}
+    quantized = ThemeClassifier.from_pretrained(tiny_encoder_dir, quantize=True)
+    assert quantized.settings.quantize
+    assert _linear_kinds(quantized.model) == {"int8"}

@@ -1,0 +1,265 @@
+"""Print theme-tagging speed and accuracy: the plain transformers way vs ours, side by side.
+
+Every variant tags the same N real segments (the dev set's texts, cycled) with the same checkpoint
+(``models/default`` loaded as fp32) and is scored on the 128 dev rows. Each variant runs in a fresh
+child process so its peak RSS is its own; the parent prints one table and the ratios to the reference.
+
+- ``reference``: ``transformers.pipeline("text-classification", top_k=None)`` called one text at a
+  time with ``truncation=True, max_length=256`` on the raw text, as a newcomer would. Latency is per
+  call (= per segment).
+- ``ours``: `models.classifier.ThemeClassifier` as shipped (windows, length-sorted batches,
+  ``clean_text``), fed ``--call-size`` texts per call, as the pipeline and ``/batch`` do. Latency is
+  per segment amortised (call time / texts in the call).
+- levers: int8 dynamic quantisation of the Linear layers, 1 thread, other batch sizes.
+
+The shipped (fp32) variant and the int8 one also time a 5-sentence summary of a 20,000-character essay (the seed
+page's body paragraphs repeated) and ``Pipeline.analyze`` on the seed page.
+
+Usage: .venv/bin/python bench/speed.py [--segments 1000] [--variants reference,ours,int8,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+SHARED = REPO.parent / "shared"
+DEV = SHARED / "dev" / "themes_dev.jsonl"
+SEED = SHARED / "seed" / "page.txt"
+CHECKPOINT = REPO / "models" / "default"
+ESSAY_CHARS = 20_000
+
+# name -> (kind, threads, batch_size, quantize, extras: essay + analyze)
+VARIANTS: dict[str, tuple[str, int, int, bool, bool]] = {
+    "reference": ("reference", 2, 1, False, False),
+    "ours": ("ours", 2, 16, False, True),
+    "ours-1thread": ("ours", 1, 16, False, False),
+    "ours-batch8": ("ours", 2, 8, False, False),
+    "ours-batch32": ("ours", 2, 32, False, False),
+    "int8": ("ours", 2, 16, True, True),
+    "int8-batch32": ("ours", 2, 32, True, False),
+}
+DEFAULT_VARIANTS = "reference,ours,ours-1thread,ours-batch32,int8,int8-batch32"
+
+
+def read_dev() -> list[dict[str, Any]]:
+    if not DEV.exists():
+        sys.exit(f"bench/speed.py: the dev set {DEV} is missing (it lives in ../shared, beside the project)")
+    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def macro_f1(gold: list[str], pred: list[str]) -> float:
+    from sklearn.metrics import f1_score
+
+    from models.themes import LABELS
+
+    return float(f1_score(gold, pred, labels=list(LABELS), average="macro", zero_division=0))
+
+
+def essay_text() -> str:
+    """About 20,000 characters of real body text: the seed page's body paragraphs, repeated."""
+    from models.text import clean_page
+
+    body = [p.text for p in clean_page(SEED.read_text(encoding="utf-8")) if p.kind == "body"]
+    paragraphs: list[str] = []
+    while sum(len(p) + 1 for p in paragraphs) < ESSAY_CHARS:
+        paragraphs.extend(body)
+    text = "\n".join(paragraphs)
+    return text[:ESSAY_CHARS]
+
+
+def timed(fn, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def run_reference(threads: int, texts: list[str], dev: list[dict[str, Any]]) -> dict[str, Any]:
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
+
+    torch.set_num_threads(threads)
+    model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, dtype=torch.float32).float()
+    tokenizer = AutoTokenizer.from_pretrained(CHECKPOINT)
+    clf = pipeline("text-classification", model=model, tokenizer=tokenizer, top_k=None, device="cpu")
+    loaded_rss = rss_mb()
+
+    def predict(text: str) -> str:
+        scores = clf(text, truncation=True, max_length=256)
+        if scores and isinstance(scores[0], list):  # some transformers versions nest one text's scores
+            scores = scores[0]
+        return max(scores, key=lambda s: s["score"])["label"]
+
+    predict(texts[0])  # warm-up
+    latencies = []
+    start = time.perf_counter()
+    for text in texts:
+        t0 = time.perf_counter()
+        predict(text)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    wall = time.perf_counter() - start
+    pred = [predict(row["text"]) for row in dev]
+    return {"wall_s": wall, "latencies_ms": latencies, "latency_kind": "per call",
+            "pred": pred, "loaded_rss_mb": loaded_rss}
+
+
+def run_ours(threads: int, batch_size: int, quantize: bool, extras: bool, call_size: int,
+             texts: list[str], dev: list[dict[str, Any]], essay_runs: int) -> dict[str, Any]:
+    from models.classifier import ThemeClassifier
+
+    load_start = time.perf_counter()
+    clf = ThemeClassifier.from_pretrained(CHECKPOINT, threads=threads, batch_size=batch_size, quantize=quantize)
+    load_s = time.perf_counter() - load_start
+    loaded_rss = rss_mb()
+    clf.predict_proba(texts[:call_size])  # warm-up
+    latencies = []
+    start = time.perf_counter()
+    for i in range(0, len(texts), call_size):
+        chunk = texts[i : i + call_size]
+        t0 = time.perf_counter()
+        clf.predict_proba(chunk)
+        latencies.extend([(time.perf_counter() - t0) * 1000 / len(chunk)] * len(chunk))
+    wall = time.perf_counter() - start
+    probs = clf.predict_proba([row["text"] for row in dev])
+    result = {"wall_s": wall, "latencies_ms": latencies, "latency_kind": f"amortised, {min(call_size, len(texts))}/call",
+              "pred": [clf.labels[int(i)] for i in np.argmax(probs, axis=1)], "loaded_rss_mb": loaded_rss,
+              "load_s": load_s}
+    if extras:
+        result.update(run_extras(clf, essay_runs))
+    return result
+
+
+def run_extras(clf, runs: int) -> dict[str, Any]:
+    from models.pipeline import Pipeline
+    from models.summarizer import Summarizer
+
+    summarizer = Summarizer.from_classifier(clf)
+    pipe = Pipeline(classifier=clf, summarizer=summarizer)  # what models.loading.load_pipeline builds
+    essay = essay_text()
+    seed = SEED.read_text(encoding="utf-8")
+    summarizer.document_summary(essay, max_sentences=5)  # warm-up
+    essay_ms = timed(lambda: summarizer.document_summary(essay, max_sentences=5), runs)
+    pipe.analyze(seed)
+    analyze_ms = timed(lambda: pipe.analyze(seed), runs)
+    return {"essay_chars": len(essay), "essay_ms": essay_ms, "seed_chars": len(seed), "analyze_ms": analyze_ms}
+
+
+def child(args: argparse.Namespace) -> None:
+    import torch
+
+    kind, threads, batch_size, quantize, extras = VARIANTS[args.child]
+    torch.set_num_threads(threads)
+    dev = read_dev()
+    texts = [dev[i % len(dev)]["text"] for i in range(args.segments)]
+    if kind == "reference":
+        result = run_reference(threads, texts, dev)
+    else:
+        result = run_ours(threads, batch_size, quantize, extras, args.call_size, texts, dev, args.essay_runs)
+    result["macro_f1"] = macro_f1([row["label"] for row in dev], result.pop("pred"))
+    result["peak_rss_mb"] = peak_rss_mb()
+    result["threads"], result["batch_size"], result["quantize"] = threads, batch_size, quantize
+    print("RESULT " + json.dumps(result))
+
+
+def run_child(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", name, "--segments", str(args.segments),
+           "--call-size", str(args.call_size), "--essay-runs", str(args.essay_runs)]
+    env = dict(os.environ, TOKENIZERS_PARALLELISM="false", PYTHONWARNINGS="ignore")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    if proc.returncode or not lines:
+        sys.exit(f"variant {name} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+def report(results: dict[str, dict[str, Any]], segments: int) -> None:
+    ref = results.get("reference")
+    ref_rate = segments / ref["wall_s"] if ref else None
+    ref_f1 = results.get("ours", ref or {}).get("macro_f1")
+    print(f"\n{segments} segments (dev texts cycled), checkpoint {CHECKPOINT.relative_to(REPO)} as fp32; "
+          f"macro-F1 on the {len(read_dev())} dev rows")
+    head = (f"{'variant':<14}{'thr':>4}{'batch':>6}{'seg/s':>8}{'@p50':>7}{'p50 ms':>8}{'p99 ms':>8}  {'latency':<20}"
+            f"{'peak RSS':>9}{'macro-F1':>9}{'ΔF1 vs ours':>12}{'× ref':>7}")
+    print(head)
+    print("-" * len(head))
+    for name, r in results.items():
+        rate = segments / r["wall_s"]
+        ratio = f"{rate / ref_rate:.2f}" if ref_rate else "-"
+        delta = f"{(r['macro_f1'] - ref_f1) * 100:+.2f} pt" if ref_f1 is not None else "-"
+        batch = "-" if name == "reference" else str(r["batch_size"])
+        p50 = pct(r["latencies_ms"], 50)
+        print(f"{name:<14}{r['threads']:>4}{batch:>6}{rate:>8.1f}{1000 / p50:>7.1f}{p50:>8.1f}"
+              f"{pct(r['latencies_ms'], 99):>8.1f}  {r['latency_kind']:<20}{r['peak_rss_mb']:>7.0f}MB"
+              f"{r['macro_f1']:>9.4f}{delta:>12}{ratio:>7}")
+    for name, r in results.items():
+        if "essay_ms" in r:
+            print(f"{name}: summarise a {r['essay_chars']:,}-char essay: median {np.median(r['essay_ms']):.0f} ms "
+                  f"(max {max(r['essay_ms']):.0f}, {len(r['essay_ms'])} runs); Pipeline.analyze on the seed page "
+                  f"({r['seed_chars']:,} chars): median {np.median(r['analyze_ms']):.0f} ms "
+                  f"(max {max(r['analyze_ms']):.0f}); model load {r['load_s']:.1f} s, RSS after load "
+                  f"{r['loaded_rss_mb']:.0f} MB")
+    print("seg/s = segments / wall time; @p50 = 1000 / p50 ms, less swayed by other work on a shared machine; "
+          "× ref and ΔF1 compare with the reference and with `ours` (fp32, the reference checkpoint)")
+    if ref:
+        print(f"reference: RSS after load {ref['loaded_rss_mb']:.0f} MB; its macro-F1 reads raw text truncated to "
+              f"256 tokens (no cleaning, no windows)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--segments", type=int, default=1000, help="segments to tag per variant")
+    parser.add_argument("--variants", default=DEFAULT_VARIANTS, help=f"comma-separated, from {', '.join(VARIANTS)}")
+    parser.add_argument("--call-size", type=int, default=64, help="texts per predict_proba call (our path)")
+    parser.add_argument("--essay-runs", type=int, default=3, help="timed runs of the essay and the seed page")
+    parser.add_argument("--child", choices=list(VARIANTS), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.segments < 1 or args.call_size < 1 or args.essay_runs < 1:
+        parser.error("--segments, --call-size and --essay-runs must be >= 1")
+    if args.child:
+        child(args)
+        return
+    names = [n.strip() for n in args.variants.split(",") if n.strip()]
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        parser.error(f"--variants: unknown {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
+    read_dev()
+    results = {}
+    for name in names:
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        results[name] = run_child(name, args)
+    report(results, args.segments)
+
+
+if __name__ == "__main__":
+    main()
