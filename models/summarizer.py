@@ -3,9 +3,11 @@
 1. Candidates are the sentences of *body* paragraphs (headings, bylines and captions never enter a
    summary), cut by our sentence splitter; very short ones (``min_chars``) are left out.
 2. Each candidate is embedded (mean-pooled, L2-normalised, from the encoder's lowest layers; see
-   `models.sentence_embedder`) and scored by centrality in the cosine-similarity graph
-   (`models.centrality`): PacSum's directed centrality with per-side means by default (robust to
-   document length), plain degree centrality on request, mixed with a bonus for opening sentences.
+   `models.sentence_embedder`) and scored by centrality in the similarity graph (`models.centrality`).
+   The similarity mixes the embedding cosine with TextRank's lexical signal, the cosine of character
+   bigrams (`models.lexical_similarity`; 0.75 of it by default, tuned in reports/summarization.md).
+   Centrality is PacSum's directed variant with per-side means by default (robust to document
+   length), plain degree centrality on request, mixed with a bonus for opening sentences.
 3. Sentences are picked greedily by maximal marginal relevance within the budget
    (`models.summary_budget`) and returned in document order with their score and their span in the
    input as given.
@@ -27,6 +29,7 @@ import numpy as np
 from models.centrality import directed_centrality, position_prior, rescale
 from models.inputs import check_text
 from models.keywords import DEFAULT_TOP_K, extract_keywords
+from models.lexical_similarity import bigram_cosine
 from models.sentence_embedder import EmbedderSettings, EncoderEmbedder
 from models.summary_budget import Budget, select_sentences
 from models.text import Paragraph, clean_page, span_of
@@ -66,12 +69,17 @@ class SummarizerConfig:
         default=1.0,
         metadata={"help": "directed only: weight subtracted per edge to an earlier sentence (>= 0)."},
     )
+    lexical_weight: float = field(
+        default=0.75,
+        metadata={"help": "Share of character-bigram cosine (TextRank's lexical overlap) in the sentence "
+                  "similarity, in [0, 1]; the rest is the embedding cosine."},
+    )
     position_prior: Literal["hyperbolic", "linear"] = field(
         default="hyperbolic",
         metadata={"help": "Lead bias shape: hyperbolic 1/(1+i) (opening only) or linear 1-i/n (whole text)."},
     )
     position_weight: float = field(
-        default=0.5, metadata={"help": "Share of the score given to the position prior, in [0, 1]."}
+        default=0.3, metadata={"help": "Share of the score given to the position prior, in [0, 1]."}
     )
     redundancy: float = field(
         default=0.3, metadata={"help": "MMR weight of similarity to already chosen sentences, in [0, 1)."}
@@ -94,6 +102,8 @@ class SummarizerConfig:
             raise ValueError(f"position_prior must be 'hyperbolic' or 'linear', got {self.position_prior!r}")
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be in [0, 1], got {self.threshold}")
+        if not 0.0 <= self.lexical_weight <= 1.0:
+            raise ValueError(f"lexical_weight must be in [0, 1], got {self.lexical_weight}")
         if self.earlier_weight < 0:
             raise ValueError(f"earlier_weight must be >= 0, got {self.earlier_weight}")
         if not 0.0 <= self.position_weight <= 1.0:
@@ -148,10 +158,21 @@ def body_sentences(paragraphs: Sequence[Paragraph], config: SummarizerConfig) ->
     return out
 
 
-def sentence_scores(embeddings: np.ndarray, config: SummarizerConfig) -> tuple[np.ndarray, np.ndarray]:
-    """``(scores in [0, 1], cosine similarity matrix)`` for sentences given in document order."""
+def sentence_scores(
+    embeddings: np.ndarray, config: SummarizerConfig, texts: Sequence[str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(scores in [0, 1], similarity matrix)`` for sentences given in document order.
+
+    The similarity is the embedding cosine, mixed with the character-bigram cosine of ``texts``
+    when ``config.lexical_weight`` > 0 (``texts`` is then required).
+    """
     embeddings = np.asarray(embeddings, dtype=np.float64)
     similarity = embeddings @ embeddings.T
+    if config.lexical_weight > 0:
+        if texts is None or len(texts) != len(embeddings):
+            raise ValueError("lexical_weight > 0 needs the sentence texts, one per embedding row")
+        w = config.lexical_weight
+        similarity = (1.0 - w) * similarity + w * bigram_cosine(texts)
     if config.centrality == "degree":
         centrality = directed_centrality(similarity, config.threshold, -1.0, "sum")
     else:
@@ -262,7 +283,7 @@ class Summarizer:
         embeddings = self.embed([c.text for c in candidates])
         if embeddings.shape[0] != len(candidates):
             raise ValueError(f"embed returned {embeddings.shape[0]} rows for {len(candidates)} texts")
-        scores, similarity = sentence_scores(embeddings, self.config)
+        scores, similarity = sentence_scores(embeddings, self.config, [c.text for c in candidates])
         chosen = select_sentences(
             scores,
             similarity,

@@ -13,6 +13,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from models.lexical_similarity import char_bigrams
+
+__all__ = ["bigram_similarity", "char_bigrams", "lead", "random_pick", "textrank", "textrank_scores"]
+
 
 def lead(sentences: Sequence[str], k: int) -> list[int]:
     """The first ``k`` sentences (the classic news baseline: editors put the key facts first)."""
@@ -23,12 +27,6 @@ def random_pick(sentences: Sequence[str], k: int, seed: int) -> list[int]:
     """``k`` sentences drawn uniformly without replacement (seeded, reproducible)."""
     rng = random.Random(seed)
     return sorted(rng.sample(range(len(sentences)), min(k, len(sentences))))
-
-
-def char_bigrams(text: str) -> set[str]:
-    """Distinct character bigrams of the letters/digits of ``text`` (punctuation and spaces dropped)."""
-    chars = [ch for ch in text if ch.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
 
 
 def bigram_similarity(a: set[str], b: set[str]) -> float:

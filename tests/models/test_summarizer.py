@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from models.centrality import directed_centrality, edge_weights, position_prior, rescale
 from models.keywords import extract_keywords, keywords_by_segment
+from models.lexical_similarity import bigram_cosine, char_bigrams
 from models.sentence_embedder import EmbedderSettings, EncoderEmbedder, LowerLayers
 from models.summarizer import Summarizer, SummarizerConfig, body_sentences, sentence_scores
 from models.summary_budget import Budget, select_sentences
@@ -238,7 +239,10 @@ def test_sentences_inside_a_long_quote_are_marked_as_unable_to_open():
 
 def test_a_central_sentence_inside_a_quote_does_not_open_the_summary():
     text = LONG_QUOTE + "甲甲甲甲甲甲乙。甲甲甲甲甲丙。"
-    summarizer = Summarizer(bag_of_chars, SummarizerConfig(centrality="degree", threshold=0.5, position_weight=0.0, min_chars=1))
+    summarizer = Summarizer(
+        bag_of_chars,
+        SummarizerConfig(centrality="degree", threshold=0.5, position_weight=0.0, min_chars=1, lexical_weight=0.0)
+    )
     sentences = body_sentences(clean_page(text), summarizer.config)
     scores, _ = sentence_scores(bag_of_chars([s.text for s in sentences]), summarizer.config)
     top = sentences[int(np.argmax(scores))]
@@ -257,6 +261,8 @@ def test_config_is_validated():
         {"threshold": -0.1},
         {"earlier_weight": -1.0},
         {"position_weight": 2.0},
+        {"lexical_weight": 1.5},
+        {"lexical_weight": -0.1},
         {"redundancy": 1.0},
         {"min_chars": -1},
     ):
@@ -369,3 +375,28 @@ def test_seed_essays_get_three_body_sentences_with_the_real_encoder(seed_page):
         assert len(items) == 3
         assert all(item["text"] in body for item in items)
         assert [i["span"] for i in items] == sorted(i["span"] for i in items)
+
+
+def test_bigram_cosine_worked_example():
+    # 浙江乡村: {浙江, 江乡, 乡村}; 乡村振兴。: {乡村, 村振, 振兴} -> 1 shared / sqrt(3 * 3)
+    assert char_bigrams("浙江，乡村") == {"浙江", "江乡", "乡村"}  # punctuation dropped, not a break
+    sim = bigram_cosine(["浙江乡村", "乡村振兴。", "。", "城市"])
+    assert sim[0, 1] == pytest.approx(1 / 3) and sim[1, 0] == pytest.approx(1 / 3)
+    assert sim[0, 0] == pytest.approx(1.0) and sim[3, 3] == pytest.approx(1.0)
+    assert not sim[2].any() and sim[0, 3] == 0.0  # no bigram: similar to nothing
+
+
+def test_lexical_weight_mixes_bigram_cosine_into_the_similarity():
+    texts = ["浙江乡村建设成效显著。", "乡村建设需要市场力量。", "今天天气晴朗。", "浙江乡村建设经验可推广。"]
+    embeddings = bag_of_chars(texts)
+    plain, cosine = sentence_scores(embeddings, SummarizerConfig(lexical_weight=0.0))
+    mixed_config = SummarizerConfig(lexical_weight=0.75)
+    mixed, similarity = sentence_scores(embeddings, mixed_config, texts)
+    expected = 0.25 * (embeddings @ embeddings.T) + 0.75 * bigram_cosine(texts)
+    np.testing.assert_allclose(similarity, expected, atol=1e-6)
+    np.testing.assert_allclose(cosine, embeddings @ embeddings.T, atol=1e-6)
+    assert not np.allclose(plain, mixed)
+    with pytest.raises(ValueError, match="needs the sentence texts"):
+        sentence_scores(embeddings, mixed_config)
+    with pytest.raises(ValueError, match="needs the sentence texts"):
+        sentence_scores(embeddings, mixed_config, texts[:2])

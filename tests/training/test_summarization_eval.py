@@ -7,7 +7,15 @@ import json
 import numpy as np
 import pytest
 
-from training.summarization_eval import essay_means, essay_rows, layer_embeddings
+from models.summarizer import SummarizerConfig
+from training.summarization_eval import (
+    LEXICAL_GRID,
+    describe,
+    essay_means,
+    essay_rows,
+    layer_embeddings,
+    lexical_configs,
+)
 from training.summary_baselines import bigram_similarity, char_bigrams, lead, random_pick, textrank
 from training.summary_data import assembled_essays, seed_essays
 from training.summary_rouge import CharTokenizer, SentenceRouge, make_scorer, paired_bootstrap, rouge_f1
@@ -111,3 +119,13 @@ def test_layer_embeddings_match_the_lower_layer_embedder_and_are_cached(tiny_enc
         np.testing.assert_allclose(stacked[k], direct, atol=2e-3)  # cache stores float16
     assert len(list(tmp_path.glob("layers-*.npy"))) == 1
     np.testing.assert_array_equal(layer_embeddings(texts, str(tiny_encoder_dir), "", tmp_path), stacked)
+
+
+def test_lexical_stage_varies_only_its_own_knobs():
+    base = SummarizerConfig(centrality="degree", threshold=0.4, redundancy=0.0, lexical_weight=0.0)
+    configs = lexical_configs(base)
+    assert len(configs) == len(LEXICAL_GRID["lexical_weight"]) * 2 * len(LEXICAL_GRID["position_weight"])
+    assert {c.lexical_weight for c in configs} == set(LEXICAL_GRID["lexical_weight"])
+    assert 1.0 not in LEXICAL_GRID["lexical_weight"]  # the encoder always contributes
+    assert all((c.centrality, c.threshold, c.redundancy) == ("degree", 0.4, 0.0) for c in configs)
+    assert "lexical 0.75" in describe(SummarizerConfig(lexical_weight=0.75))
