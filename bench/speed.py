@@ -49,9 +49,10 @@ VARIANTS: dict[str, tuple[str, int, int, bool, bool]] = {
     "ours-batch8": ("ours", 2, 8, False, False),
     "ours-batch32": ("ours", 2, 32, False, False),
     "int8": ("ours", 2, 16, True, True),
+    "int8-1thread": ("ours", 1, 16, True, False),
     "int8-batch32": ("ours", 2, 32, True, False),
 }
-DEFAULT_VARIANTS = "reference,ours,ours-1thread,ours-batch32,int8,int8-batch32"
+DEFAULT_VARIANTS = "reference,ours,ours-1thread,ours-batch32,int8,int8-1thread,int8-batch32"
 
 
 def read_dev() -> list[dict[str, Any]]:
