@@ -52,6 +52,7 @@ class PipelineConfig:
         metadata={"help": "Segments longer than this also get their own summary (0 turns it off)."},
     )
     segment_summary_sentences: int = field(default=2, metadata={"help": "Sentences per segment summary."})
+    keywords: int = field(default=5, metadata={"help": "Keywords per segment and for the page (with a summariser)."})
     segmentation: SegmentationConfig = field(default_factory=SegmentationConfig)
 
     def __post_init__(self) -> None:
@@ -61,6 +62,8 @@ class PipelineConfig:
             raise ValueError("segment_summary_min_chars must be >= 0")
         if not 1 <= self.segment_summary_sentences <= 20:
             raise ValueError("segment_summary_sentences must be between 1 and 20")
+        if not 1 <= self.keywords <= 50:
+            raise ValueError("keywords must be between 1 and 50")
 
 
 class Pipeline:
@@ -95,15 +98,27 @@ class Pipeline:
         seg_dicts = self._tag_segments(segments)
         n_summary = self.config.summary_sentences if summary_sentences is None else summary_sentences
         summary: list[dict[str, Any]] = []
+        keywords: list[str] = []
         if self.summarizer is not None and n_summary > 0:
             summary = self.summarizer.summarize_paragraphs(paragraphs, n_summary)
             self._add_segment_summaries(segments, seg_dicts)
+            keywords = self._add_keywords(seg_dicts)
         return {
             "segments": seg_dicts,
             "themes": self._theme_shares(seg_dicts),
             "summary": summary,
+            "keywords": keywords,
             "model": self.model_info(),
         }
+
+    def _add_keywords(self, seg_dicts: list[dict[str, Any]]) -> list[str]:
+        """Keywords per segment (on each row) and of the whole page (returned): why the summary says what it says."""
+        from models.keywords import extract_keywords, keywords_by_segment
+
+        n = self.config.keywords
+        for row, words in zip(seg_dicts, keywords_by_segment([row["text"] for row in seg_dicts], n), strict=True):
+            row["keywords"] = words
+        return extract_keywords("\n".join(row["text"] for row in seg_dicts), n)
 
     def _tag_segments(self, segments: list[Segment]) -> list[dict[str, Any]]:
         out = [

@@ -240,12 +240,14 @@ class Segment(_Response):
     summary: list[SummarySentence] | None = Field(
         None, description="Summary sentences of this segment (long segments only)."
     )
+    keywords: list[str] | None = Field(None, description="Content words of this segment, best first.")
 
 
 class AnalyzeResponse(_Response):
     segments: list[Segment]
     themes: dict[str, float] | None = Field(description="Share of the page's text per theme.")
     summary: list[SummarySentence] = Field(description="Summary sentences of the whole page, in page order.")
+    keywords: list[str] = Field(default_factory=list, description="Content words of the whole page, best first.")
     model: dict[str, str] = Field(description="Name and version of the theme model.")
 
 

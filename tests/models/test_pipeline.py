@@ -29,8 +29,8 @@ class KeywordScorer:
 
 def test_shape_without_classifier_has_null_themes(seed_page):
     result = Pipeline().analyze(seed_page)
-    assert set(result) == {"segments", "themes", "summary", "model"}
-    assert result["themes"] is None and result["summary"] == []
+    assert set(result) == {"segments", "themes", "summary", "keywords", "model"}
+    assert result["themes"] is None and result["summary"] == [] and result["keywords"] == []
     for seg in result["segments"]:
         assert set(seg) >= {"title", "text", "span", "theme", "scores", "secondary"}
         assert seg["theme"] is None
