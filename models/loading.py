@@ -44,12 +44,8 @@ def load_pipeline(model: str | os.PathLike[str] | None = None, threads: int | No
     """Build a pipeline from a model folder (``"none"`` = text statistics only)."""
     if model == "none" or model_path(model) is None:
         return Pipeline()
+    from models.summarizer import Summarizer
+
     classifier = load_classifier(model, threads=threads)
-    summarizer = None
-    try:
-        from models.summarizer import Summarizer
-    except ImportError:
-        pass
-    else:
-        summarizer = Summarizer.from_classifier(classifier)
-    return Pipeline(classifier=classifier, summarizer=summarizer)
+    # The summariser reads sentences with the classifier's own encoder: one model in memory.
+    return Pipeline(classifier=classifier, summarizer=Summarizer.from_classifier(classifier))
