@@ -17,9 +17,13 @@ from typing import Any
 import numpy as np
 import torch
 
+from models.onnx_runtime import OnnxLogits, cached_int8_onnx, onnxruntime_available
 from models.text import clean_text
 from models.themes import THEMES
 from models.windows import aggregate_window_logits, encode_windows, length_sorted_batches
+
+BACKENDS = ("torch", "onnx-int8", "torch-int8")
+BACKEND_ENV = "WENZHAI_BACKEND"
 
 
 @dataclass
@@ -35,9 +39,13 @@ class InferenceSettings:
     version: str = field(default="0", metadata={"help": "Model version reported by the API."})
     name: str = field(default="wenzhai-theme", metadata={"help": "Model name reported by the API."})
     themes: dict[str, dict[str, str]] = field(default_factory=lambda: dict(THEMES))
-    quantize: bool = field(
-        default=False,
-        metadata={"help": "Int8 dynamic quantisation of the Linear layers at load (CPU; opt-in, see bench/speed.py)."},
+    backend: str = field(
+        default="torch",
+        metadata={
+            "help": "How the encoder runs: 'torch' (fp32, length-sorted batches), 'onnx-int8' (ONNX Runtime, "
+            "int8 weights, one window per call; see models/onnx_runtime.py) or 'torch-int8' (PyTorch dynamic "
+            "int8; its scores depend slightly on the batch). bench/speed.py measures all three."
+        },
     )
 
     def __post_init__(self) -> None:
@@ -49,8 +57,8 @@ class InferenceSettings:
             raise ValueError("max_length must be >= 8")
         if not 0 <= self.window_stride < self.max_length - 2:
             raise ValueError("window_stride must be in [0, max_length - 2)")
-        if not isinstance(self.quantize, bool):
-            raise ValueError(f"quantize must be true or false, got {self.quantize!r}")
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
 
     @classmethod
     def from_config(cls, config: Any) -> InferenceSettings:
@@ -86,10 +94,16 @@ class ThemeClassifier:
         batch_size: int = 16,
         max_batch_tokens: int = 8192,
         threads: int | None = None,
+        onnx_model: OnnxLogits | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.settings = settings or InferenceSettings.from_config(model.config)
-        self.model = quantize_linear(model.eval()) if self.settings.quantize else model.eval()
+        if self.settings.backend == "onnx-int8" and onnx_model is None:
+            raise ValueError("backend 'onnx-int8' needs the ONNX model: load with ThemeClassifier.from_pretrained")
+        # The torch model stays loaded on every backend: the summariser embeds sentences with it.
+        self.model = model.eval()
+        self.tagger = quantize_linear(self.model) if self.settings.backend == "torch-int8" else self.model
+        self.onnx_model = onnx_model if self.settings.backend == "onnx-int8" else None
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         id2label = model.config.id2label
@@ -102,21 +116,34 @@ class ThemeClassifier:
         cls,
         path: str | os.PathLike[str],
         threads: int | None = None,
-        quantize: bool | None = None,
+        backend: str | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
         **kwargs: Any,
     ) -> ThemeClassifier:
-        """Load a model folder as fp32; ``quantize`` overrides the folder's ``wenzhai.quantize``."""
+        """Load a model folder (weights as fp32).
+
+        ``backend`` overrides the folder's ``wenzhai.backend`` (so does ``$WENZHAI_BACKEND``). The
+        'onnx-int8' backend builds its ONNX file once into ``cache_dir`` (default ``<cache>/onnx``);
+        where ONNX Runtime is not installed it falls back to 'torch' with a warning.
+        """
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         path = Path(path)
         model = AutoModelForSequenceClassification.from_pretrained(
             path, use_safetensors=True, dtype=torch.float32
-        )
+        ).float()
         tokenizer = AutoTokenizer.from_pretrained(path)
-        if quantize is not None:
-            settings = kwargs.pop("settings", None) or InferenceSettings.from_config(model.config)
-            kwargs["settings"] = replace(settings, quantize=quantize)
-        return cls(model.float(), tokenizer, threads=threads, **kwargs)
+        settings = kwargs.pop("settings", None) or InferenceSettings.from_config(model.config)
+        backend = backend or os.environ.get(BACKEND_ENV) or settings.backend
+        if backend == "onnx-int8" and not onnxruntime_available():
+            warnings.warn("onnxruntime is not installed: tagging with PyTorch fp32 instead of ONNX int8", stacklevel=2)
+            backend = "torch"
+        settings = replace(settings, backend=backend)  # validates the name
+        if backend == "onnx-int8":
+            if threads:
+                torch.set_num_threads(threads)
+            kwargs["onnx_model"] = OnnxLogits(cached_int8_onnx(path, model, cache_dir), threads=threads)
+        return cls(model, tokenizer, settings=settings, threads=threads, **kwargs)
 
     def info(self) -> dict[str, str]:
         return {"name": self.settings.name, "version": self.settings.version}
@@ -128,6 +155,8 @@ class ThemeClassifier:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         windows = encode_windows(self.tokenizer, texts, self.settings.max_length, self.settings.window_stride)
         lengths = [len(ids) for ids in windows.input_ids]
+        if self.onnx_model is not None:
+            return aggregate_window_logits(self.onnx_model(windows.input_ids), windows, len(texts))
         out = np.zeros((len(lengths), len(self.labels)), dtype=np.float32)
         pad = self.tokenizer.pad_token_id or 0
         for batch in length_sorted_batches(lengths, self.batch_size, self.max_batch_tokens):
@@ -137,7 +166,7 @@ class ThemeClassifier:
             for row, i in enumerate(batch):
                 ids[row, : lengths[i]] = torch.tensor(windows.input_ids[i])
                 mask[row, : lengths[i]] = 1
-            out[batch] = self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
+            out[batch] = self.tagger(input_ids=ids, attention_mask=mask).logits.float().numpy()
         return aggregate_window_logits(out, windows, len(texts))
 
     def predict_proba(self, texts: list[str], clean: bool = True) -> np.ndarray:

@@ -30,22 +30,30 @@ def model_path(model: str | os.PathLike[str] | None) -> Path | None:
     return path
 
 
-def load_classifier(model: str | os.PathLike[str] | None = None, threads: int | None = None):
-    """The theme classifier from ``model`` (or the default); an error if there is none."""
+def load_classifier(
+    model: str | os.PathLike[str] | None = None, threads: int | None = None, backend: str | None = None
+):
+    """The theme classifier from ``model`` (or the default); an error if there is none.
+
+    ``backend`` (None = ``$WENZHAI_BACKEND``, else the model folder's own) picks how the encoder runs;
+    see ``models.classifier.InferenceSettings.backend``.
+    """
     from models.classifier import ThemeClassifier
 
     path = model_path(model)
     if path is None:
         raise ValueError("--model: no default model is installed; give --model DIR (see `make model`)")
-    return ThemeClassifier.from_pretrained(path, threads=threads)
+    return ThemeClassifier.from_pretrained(path, threads=threads, backend=backend)
 
 
-def load_pipeline(model: str | os.PathLike[str] | None = None, threads: int | None = None) -> Pipeline:
+def load_pipeline(
+    model: str | os.PathLike[str] | None = None, threads: int | None = None, backend: str | None = None
+) -> Pipeline:
     """Build a pipeline from a model folder (``"none"`` = text statistics only)."""
     if model == "none" or model_path(model) is None:
         return Pipeline()
     from models.summarizer import Summarizer
 
-    classifier = load_classifier(model, threads=threads)
+    classifier = load_classifier(model, threads=threads, backend=backend)
     # The summariser reads sentences with the classifier's own encoder: one model in memory.
     return Pipeline(classifier=classifier, summarizer=Summarizer.from_classifier(classifier))

@@ -42,6 +42,10 @@ class TrainArguments:
     data_config: str = field(default="configs/data.yaml", metadata={"help": "Data build config (YAML)."})
     max_train_rows: int = field(default=0, metadata={"help": "Use at most this many training rows (0 = all)."})
     model_version: str = field(default="1", metadata={"help": "Version string stored in the model."})
+    serve_backend: str = field(
+        default="onnx-int8",
+        metadata={"help": "How the saved model tags by default: torch, onnx-int8 or torch-int8 (see bench/speed.py)."},
+    )
     secondary_threshold_grid: tuple[float, ...] = field(
         default=(0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5),
         metadata={"help": "Candidate thresholds for secondary themes, chosen on validation."},
@@ -62,6 +66,10 @@ class TrainArguments:
             raise ValueError("warmup_ratio must be in [0, 1)")
         if self.num_layers < 0 or self.max_train_rows < 0 or self.early_stopping_patience < 0:
             raise ValueError("num_layers, max_train_rows and early_stopping_patience must be >= 0")
+        from models.classifier import BACKENDS
+
+        if self.serve_backend not in BACKENDS:
+            raise ValueError(f"serve_backend must be one of {', '.join(BACKENDS)}, got {self.serve_backend!r}")
         self.secondary_threshold_grid = tuple(float(x) for x in self.secondary_threshold_grid)
         if not self.secondary_threshold_grid or not all(0 < x <= 1 for x in self.secondary_threshold_grid):
             raise ValueError("secondary_threshold_grid must hold values in (0, 1]")

@@ -150,6 +150,7 @@ def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None
         probs_after, LABELS, list(val_split["secondary"]), args.secondary_threshold_grid
     )
     settings.temperature, settings.secondary_threshold = temperature, threshold
+    settings.backend = args.serve_backend  # calibration above ran in fp32; the backend applies from load on
     store_settings(model.config, settings)
 
     report = {

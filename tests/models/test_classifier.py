@@ -42,8 +42,8 @@ def test_settings_are_validated():
         InferenceSettings(temperature=0)
     with pytest.raises(ValueError, match="window_stride"):
         InferenceSettings(max_length=16, window_stride=14)
-    with pytest.raises(ValueError, match="quantize"):
-        InferenceSettings(quantize="yes")
+    with pytest.raises(ValueError, match="backend must be one of torch, onnx-int8, torch-int8"):
+        InferenceSettings(backend="int4")
 
 
 def _linear_kinds(model) -> set[str]:
@@ -56,24 +56,35 @@ def _linear_kinds(model) -> set[str]:
     return kinds
 
 
-def test_quantize_setting_swaps_linear_layers_for_int8_and_keeps_predictions_close(tiny_encoder_dir, classifier):
+def test_torch_int8_backend_tags_with_int8_layers_and_keeps_predictions_close(tiny_encoder_dir, classifier):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     model = AutoModelForSequenceClassification.from_pretrained(
         tiny_encoder_dir, num_labels=len(LABELS), id2label=ID2LABEL, label2id=LABEL2ID
     )
-    settings = InferenceSettings(max_length=16, window_stride=4, temperature=2.0, quantize=True)
+    settings = InferenceSettings(max_length=16, window_stride=4, temperature=2.0, backend="torch-int8")
     quantized = ThemeClassifier(model, AutoTokenizer.from_pretrained(tiny_encoder_dir), settings, batch_size=3)
-    assert _linear_kinds(quantized.model) == {"int8"}
-    assert _linear_kinds(model) == {"fp32"}, "quantising must not change the model it was given"
+    assert _linear_kinds(quantized.tagger) == {"int8"}
+    assert _linear_kinds(quantized.model) == {"fp32"}, "the summariser's fp32 encoder must stay as it was"
     texts = ["乡村振兴建设", "企业职工技能比武" * 6, "政务服务一网通办"]
     fp32, int8 = classifier.predict_proba(texts), quantized.predict_proba(texts)
     np.testing.assert_allclose(int8.sum(axis=1), 1.0, atol=1e-5)
     np.testing.assert_allclose(int8, fp32, atol=0.05)
 
 
-def test_from_pretrained_quantizes_only_when_asked(tiny_encoder_dir):
-    assert _linear_kinds(ThemeClassifier.from_pretrained(tiny_encoder_dir).model) == {"fp32"}
-    quantized = ThemeClassifier.from_pretrained(tiny_encoder_dir, quantize=True)
-    assert quantized.settings.quantize
-    assert _linear_kinds(quantized.model) == {"int8"}
+def test_from_pretrained_quantizes_only_when_asked(tiny_encoder_dir, monkeypatch):
+    monkeypatch.delenv("WENZHAI_BACKEND", raising=False)
+    assert _linear_kinds(ThemeClassifier.from_pretrained(tiny_encoder_dir).tagger) == {"fp32"}
+    quantized = ThemeClassifier.from_pretrained(tiny_encoder_dir, backend="torch-int8")
+    assert quantized.settings.backend == "torch-int8"
+    assert _linear_kinds(quantized.tagger) == {"int8"}
+    monkeypatch.setenv("WENZHAI_BACKEND", "torch-int8")
+    assert ThemeClassifier.from_pretrained(tiny_encoder_dir).settings.backend == "torch-int8"
+
+
+def test_onnx_backend_without_an_onnx_model_is_refused(tiny_encoder_dir):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_encoder_dir, num_labels=len(LABELS))
+    with pytest.raises(ValueError, match="needs the ONNX model"):
+        ThemeClassifier(model, AutoTokenizer.from_pretrained(tiny_encoder_dir), InferenceSettings(backend="onnx-int8"))
