@@ -13,6 +13,8 @@ By default the script starts its own `bentoml serve` on a free port and stops it
 
 /tag texts are paragraphs of ../shared/seed/page.txt when it exists (else a few built-in
 sentences); /batch documents are runs of three consecutive paragraphs.
+With ``--batch-clients 0`` (one-segment /tag traffic only) it also checks the service targets: /tag p99
+<= 250 ms, peak server RSS <= 1.5 GiB, ready <= 10 s after start.
 Exit status 1 when any request failed or memory grew by 10 % or more. Traffic goes to 127.0.0.1 only.
 """
 
@@ -140,6 +142,44 @@ def rss_of(pids: list[int]) -> int:
     return total
 
 
+class PeakRss:
+    """Samples the server's memory (process + workers) every ``interval`` seconds in a thread."""
+
+    def __init__(self, pids: list[int], interval: float = 0.5) -> None:
+        import threading
+
+        self.pids, self.interval, self.peak = pids, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_of(self.pids))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# The service targets for one-segment /tag traffic (issue "Performance"): checked when --batch-clients is 0.
+TARGET_P99_MS, TARGET_RSS_BYTES, TARGET_READY_S = 250.0, 1.5 * 2**30, 10.0
+
+
+def targets(tag: Tally, peak_rss: int, ready_s: float | None) -> str:
+    p99 = float(np.percentile(np.asarray(tag.latencies) * 1000, 99)) if tag.latencies else float("nan")
+    checks = [f"/tag p99 {p99:.0f} ms (<= {TARGET_P99_MS:.0f}): {'met' if p99 <= TARGET_P99_MS else 'NOT met'}",
+              f"peak RSS {peak_rss / 2**30:.2f} GiB (<= 1.5): {'met' if peak_rss <= TARGET_RSS_BYTES else 'NOT met'}"]
+    if ready_s is not None:
+        checks.append(f"ready {ready_s:.1f} s after start (<= {TARGET_READY_S:.0f}): "
+                      f"{'met' if ready_s <= TARGET_READY_S else 'NOT met'}")
+    return "targets: " + "; ".join(checks)
+
+
 def report(tallies: dict[str, Tally], rss_start: int, rss_end: int, args: argparse.Namespace, model: str) -> bool:
     print(f"\nmodel {model}; {args.tag_clients} /tag clients (1 segment each) + {args.batch_clients} /batch "
           f"clients ({args.batch_docs} documents each), {args.duration:.0f} s")
@@ -195,17 +235,23 @@ def main() -> int:
                 server.stop()
                 return 2
             url, pids = server.url, [server.proc.pid]
+            ready_s = server.startup[-1][0]
+            print(f"ready (/readyz 200) {ready_s:.1f} s after `bentoml serve` started", flush=True)
         else:
-            url, pids = args.url.rstrip("/"), args.pid
+            url, pids, ready_s = args.url.rstrip("/"), args.pid, None
         try:
             warm_up(url, texts, args.batch_docs)
             rss_start = rss_of(pids)
-            tallies = asyncio.run(run_load(url, args, texts))
+            with PeakRss(pids) as peak:
+                tallies = asyncio.run(run_load(url, args, texts))
             rss_end = rss_of(pids)
         finally:
             if server is not None:
                 server.stop()
     ok = report(tallies, rss_start, rss_end, args, args.model if args.url is None else args.url)
+    print(f"server peak RSS during the load: {peak.peak / 2**20:.0f} MiB")
+    if args.batch_clients == 0:
+        print(targets(tallies["/tag"], peak.peak, ready_s))
     return 0 if ok else 1
 
 

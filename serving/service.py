@@ -125,7 +125,10 @@ def guarded(what: str, input_error_kind: str, compute: Callable[[], T]) -> T | F
     """Run ``compute`` under the model lock; bad input → 400, anything else → logged 500, never a traceback."""
     try:
         with STATE.compute:
-            return compute()
+            try:
+                return compute()
+            finally:
+                runtime.release_memory()
     except InputError as exc:
         STATE.count_error(input_error_kind)
         return Failed(400, str(exc))
