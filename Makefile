@@ -46,7 +46,10 @@ lint: setup
 	$(BIN)/ruff check .
 
 # The BentoML service on the default model (configs/service.yaml): http://localhost:$(PORT)/ui
+# `wenzhai model optimize` builds the model's int8 ONNX file into the cache first (once; seconds), so
+# the server's start-up only loads; a failure there (e.g. no onnxruntime) leaves the server on PyTorch.
 serve: setup
+	-$(BIN)/wenzhai model optimize
 	$(BIN)/bentoml serve serving.service:Wenzhai --port $(PORT)
 
 analyze: setup
@@ -64,9 +67,13 @@ model: setup
 	$(BIN)/wenzhai evaluate --model $(MODEL_RUN) --data $(DEV)
 	$(BIN)/wenzhai export --model $(MODEL_RUN) --out models/default
 
+# Speed side by side (reference vs shipped, dev macro-F1 of each), then the service targets under 8
+# one-segment /tag clients (p99, peak RSS, time to ready).
 bench: setup
 	$(BIN)/python bench/segmentation.py
 	$(BIN)/python bench/speed.py
+	$(BIN)/wenzhai model optimize
+	$(BIN)/python bench/load_test.py --batch-clients 0 --duration 30
 
 # Load test: starts its own server on a free port (LOAD_MODEL=default, a folder, or tiny) and prints
 # requests/s, p50/p99, errors and server memory for /tag and /batch under concurrent clients.

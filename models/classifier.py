@@ -17,13 +17,11 @@ from typing import Any
 import numpy as np
 import torch
 
+from models.backends import BACKEND_ENV, BACKENDS
 from models.onnx_runtime import OnnxLogits, cached_int8_onnx, onnxruntime_available
 from models.text import clean_text
 from models.themes import THEMES
 from models.windows import aggregate_window_logits, encode_windows, length_sorted_batches
-
-BACKENDS = ("torch", "onnx-int8", "torch-int8")
-BACKEND_ENV = "WENZHAI_BACKEND"
 
 
 @dataclass

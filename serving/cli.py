@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "serving.commands.data",
     "serving.commands.encoder",
     "serving.commands.batch",
+    "serving.commands.model",
 )
 
 

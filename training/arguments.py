@@ -66,7 +66,7 @@ class TrainArguments:
             raise ValueError("warmup_ratio must be in [0, 1)")
         if self.num_layers < 0 or self.max_train_rows < 0 or self.early_stopping_patience < 0:
             raise ValueError("num_layers, max_train_rows and early_stopping_patience must be >= 0")
-        from models.classifier import BACKENDS
+        from models.backends import BACKENDS
 
         if self.serve_backend not in BACKENDS:
             raise ValueError(f"serve_backend must be one of {', '.join(BACKENDS)}, got {self.serve_backend!r}")

@@ -7,6 +7,7 @@ import json
 import sys
 
 from serving.commands.io import read_input
+from serving.commands.model_options import add_model_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the input as given.",
     )
     p.add_argument("file", nargs="?", default="-", help="UTF-8 text file, or - for stdin (default)")
-    p.add_argument("--model", default=None, help="model folder; default: the shipped default model")
+    add_model_options(p)
     p.add_argument("--summary-sentences", type=int, default=3, help="sentences in the page summary")
     p.add_argument("--indent", type=int, default=None, help="pretty-print the JSON with this indent")
     p.set_defaults(handler=run)
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from models.loading import load_pipeline
 
     raw = read_input(args.file)
-    pipeline = load_pipeline(args.model)
+    pipeline = load_pipeline(args.model, backend=args.backend)
     result = pipeline.analyze(raw, summary_sentences=args.summary_sentences)
     json.dump(result, sys.stdout, ensure_ascii=False, indent=args.indent)
     sys.stdout.write("\n")

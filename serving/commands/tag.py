@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from models.records import Record, parse_record
 from serving.commands.io import read_input
+from serving.commands.model_options import add_model_options
 
 CHUNK_ROWS = 256
 
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         '{"id", "theme", "scores", "secondary"}, or {"id", "error"} for a bad line.',
     )
     p.add_argument("file", nargs="?", default="-", help="UTF-8 JSONL file, or - for stdin (default)")
-    p.add_argument("--model", default=None, help="model folder; default: the shipped default model")
+    add_model_options(p)
     p.set_defaults(handler=run)
 
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from models.loading import load_classifier
 
     lines = read_input(args.file).splitlines()
-    classifier = load_classifier(args.model)
+    classifier = load_classifier(args.model, backend=args.backend)
     for chunk in chunks(lines, CHUNK_ROWS):
         records: list[Record] = [parse_record(line, n) for n, line in chunk]
         valid = [r for r in records if r.error is None]
