@@ -152,9 +152,14 @@ class ThemeClassifier:
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         windows = encode_windows(self.tokenizer, texts, self.settings.max_length, self.settings.window_stride)
-        lengths = [len(ids) for ids in windows.input_ids]
+        return aggregate_window_logits(self.window_logits(windows.input_ids), windows, len(texts))
+
+    @torch.inference_mode()
+    def window_logits(self, input_ids: list[list[int]]) -> np.ndarray:
+        """Uncalibrated logits of each token window (ids with special tokens), in order."""
         if self.onnx_model is not None:
-            return aggregate_window_logits(self.onnx_model(windows.input_ids), windows, len(texts))
+            return self.onnx_model(input_ids)
+        lengths = [len(ids) for ids in input_ids]
         out = np.zeros((len(lengths), len(self.labels)), dtype=np.float32)
         pad = self.tokenizer.pad_token_id or 0
         for batch in length_sorted_batches(lengths, self.batch_size, self.max_batch_tokens):
@@ -162,10 +167,10 @@ class ThemeClassifier:
             ids = torch.full((len(batch), width), pad, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
             for row, i in enumerate(batch):
-                ids[row, : lengths[i]] = torch.tensor(windows.input_ids[i])
+                ids[row, : lengths[i]] = torch.tensor(input_ids[i])
                 mask[row, : lengths[i]] = 1
             out[batch] = self.tagger(input_ids=ids, attention_mask=mask).logits.float().numpy()
-        return aggregate_window_logits(out, windows, len(texts))
+        return out
 
     def predict_proba(self, texts: list[str], clean: bool = True) -> np.ndarray:
         """Calibrated theme probabilities, one row per text, columns in :attr:`labels` order.

@@ -42,6 +42,23 @@ class TrainArguments:
     data_config: str = field(default="configs/data.yaml", metadata={"help": "Data build config (YAML)."})
     max_train_rows: int = field(default=0, metadata={"help": "Use at most this many training rows (0 = all)."})
     model_version: str = field(default="1", metadata={"help": "Version string stored in the model."})
+    teacher: str = field(
+        default="",
+        metadata={"help": "Distil from this fine-tuned model folder (its tokenizer too) instead of fine-tuning "
+                  "`encoder`: the student starts from `student_layers` of the teacher and learns its soft targets."},
+    )
+    student_layers: tuple[int, ...] = field(
+        default=(), metadata={"help": "Teacher layers (0-based) that initialise the student, e.g. 0 2 4 5."}
+    )
+    distill_alpha: float = field(
+        default=0.7, metadata={"help": "Weight of the soft-target (teacher) loss; 1 - alpha goes to the labels."}
+    )
+    distill_temperature: float = field(default=2.0, metadata={"help": "Softmax temperature of the soft targets."})
+    unlabelled_rows: int = field(
+        default=0,
+        metadata={"help": "With `teacher`: unlabelled corpus paragraphs (People's Daily 1998, NEWSFARM; dev-leakage "
+                  "lines skipped) added to training with the teacher's soft targets only."},
+    )
     serve_backend: str = field(
         default="onnx-int8",
         metadata={"help": "How the saved model tags by default: torch, onnx-int8 or torch-int8 (see bench/speed.py)."},
@@ -67,6 +84,14 @@ class TrainArguments:
         if self.num_layers < 0 or self.max_train_rows < 0 or self.early_stopping_patience < 0:
             raise ValueError("num_layers, max_train_rows and early_stopping_patience must be >= 0")
         from models.backends import BACKENDS
+
+        if any(float(x) != int(x) or x < 0 for x in self.student_layers):
+            raise ValueError("student_layers must be layer numbers >= 0")
+        self.student_layers = tuple(int(x) for x in self.student_layers)
+        if self.student_layers and not self.teacher:
+            raise ValueError("student_layers needs teacher (the model folder to distil from)")
+        if not 0 <= self.distill_alpha <= 1 or self.distill_temperature <= 0 or self.unlabelled_rows < 0:
+            raise ValueError("distill_alpha must be in [0, 1], distill_temperature > 0, unlabelled_rows >= 0")
 
         if self.serve_backend not in BACKENDS:
             raise ValueError(f"serve_backend must be one of {', '.join(BACKENDS)}, got {self.serve_backend!r}")

@@ -60,6 +60,25 @@ def window_dataset(tokenizer: Any, texts: list[str], labels: list[int], args: Tr
     )
 
 
+def add_teacher_targets(args: TrainArguments, tokenizer: Any, train_windows, val_windows):
+    """Add unlabelled windows (``args.unlabelled_rows``) and the teacher's logits for every window."""
+    from datasets import concatenate_datasets
+
+    from training.data import DataConfig
+    from training.distill import IGNORE_LABEL, teacher_window_logits, unlabelled_texts
+
+    extra = unlabelled_texts(args.unlabelled_rows, DataConfig.from_yaml(args.data_config), args.seed)
+    if extra:
+        unlabelled = window_dataset(tokenizer, extra, [IGNORE_LABEL] * len(extra), args)
+        train_windows = concatenate_datasets([train_windows, unlabelled.cast(train_windows.features)])
+    out = []
+    for windows in (train_windows, val_windows):
+        logits = teacher_window_logits(args.teacher, list(windows["input_ids"]), args.threads)
+        out.append(windows.add_column("teacher_logits", logits.tolist()))
+    logger.info("distilling from %s: %d training windows (%d unlabelled texts)", args.teacher, len(out[0]), len(extra))
+    return out[0], out[1]
+
+
 def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None) -> dict[str, Any]:
     """Train, calibrate and save; returns the training report (also written to the output folder)."""
     from transformers import (
@@ -83,18 +102,26 @@ def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None
     if args.max_train_rows and len(train_split) > args.max_train_rows:
         train_split = train_split.shuffle(seed=args.seed).select(range(args.max_train_rows))
 
-    base = base_dir or resolve_base(args, list(train_split["text"]))
+    if args.teacher:
+        from training.distill import student_from_teacher
+
+        base: Path | str = args.teacher
+        model = student_from_teacher(args.teacher, args.student_layers or tuple(range(args.num_layers or 1)))
+    else:
+        base = base_dir or resolve_base(args, list(train_split["text"]))
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base, num_labels=len(LABELS), id2label=ID2LABEL, label2id=LABEL2ID, use_safetensors=True
+        )
+        if args.num_layers:
+            keep_first_layers(model, args.num_layers)
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(LABELS), id2label=ID2LABEL, label2id=LABEL2ID, use_safetensors=True
-    )
-    if args.num_layers:
-        keep_first_layers(model, args.num_layers)
 
     train_labels = [LABEL2ID[x] for x in train_split["label"]]
     val_labels = np.array([LABEL2ID[x] for x in val_split["label"]])
     train_windows = window_dataset(tokenizer, list(train_split["text"]), train_labels, args)
     val_windows = window_dataset(tokenizer, list(val_split["text"]), list(val_labels), args)
+    if args.teacher:
+        train_windows, val_windows = add_teacher_targets(args, tokenizer, train_windows, val_windows)
 
     out = Path(args.output_dir)
     checkpoints = out.with_name(out.name + "-checkpoints")
@@ -120,12 +147,21 @@ def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None
         logging_steps=10,
         dataloader_num_workers=0,
         save_safetensors=True,
+        remove_unused_columns=not args.teacher,  # the distillation loss reads teacher_logits
     )
 
     def compute_metrics(pred) -> dict[str, float]:
         return {"macro_f1": macro_f1(pred.label_ids, pred.predictions.argmax(axis=-1))}
 
-    trainer = Trainer(
+    trainer_cls: Any = Trainer
+    extra: dict[str, Any] = {}
+    if args.teacher:
+        from training.distill import DistillationTrainer
+
+        trainer_cls = DistillationTrainer
+        extra = {"alpha": args.distill_alpha, "temperature": args.distill_temperature}
+    trainer = trainer_cls(
+        **extra,
         model=model,
         args=training_args,
         train_dataset=train_windows,
@@ -183,6 +219,16 @@ def save_model(model: torch.nn.Module, tokenizer: Any, out: Path, report: dict[s
     (out / "README.md").write_text(model_card(report), encoding="utf-8")
 
 
+def base_line(a: dict[str, Any]) -> str:
+    """The model card's line on where the weights came from: an encoder, or a teacher for a student."""
+    if a.get("teacher"):
+        layers = " ".join(str(i) for i in a["student_layers"]) or f"the first {a['num_layers'] or 1}"
+        return (f"- Distilled from the fine-tuned teacher `{a['teacher']}` (student = its layers {layers}); loss "
+                f"{a['distill_alpha']} x soft targets at T={a['distill_temperature']} + {1 - a['distill_alpha']:.2f} x "
+                f"labels; plus {a['unlabelled_rows']} unlabelled news paragraphs with soft targets only")
+    return f"- Base encoder: `{a['encoder']}` (vocabulary trimmed: {a['trim_vocab']}; layers kept: {a['num_layers'] or 'all'})"
+
+
 def model_card(report: dict[str, Any]) -> str:
     a = report["arguments"]
     labels = "\n".join(f"| `{k}` | {v['zh']} | {v['about']} |" for k, v in THEMES.items())
@@ -196,7 +242,7 @@ calibrated probabilities and secondary themes.
 {labels}
 
 ## Training
-- Base encoder: `{a['encoder']}` (vocabulary trimmed: {a['trim_vocab']}; layers kept: {a['num_layers'] or 'all'})
+{base_line(a)}
 - Data: wenzhai's theme data set (`data/themes/`, see its data card): {report['train_rows']} training and
   {report['validation_rows']} validation segments, split by article.
 - Windows of {a['max_length']} tokens with {a['window_stride']} tokens of overlap; a long segment's window

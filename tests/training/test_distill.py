@@ -1,0 +1,91 @@
+"""Distillation: the loss, the student's layers, unlabelled text, and a tiny student end to end."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from models.classifier import ThemeClassifier, softmax
+from tests.tiny_models import build_tiny_classifier
+from tests.training.test_train import synthetic_rows
+from training.arguments import TrainArguments
+from training.distill import IGNORE_LABEL, distillation_loss, student_from_teacher, unlabelled_texts
+
+
+def test_loss_is_zero_when_the_student_matches_the_teacher_on_soft_targets_only():
+    logits = torch.tensor([[2.0, 0.5, -1.0, 0.0, 0.3], [0.1, 0.2, 3.0, -2.0, 0.0]])
+    labels = torch.tensor([1, IGNORE_LABEL])
+    assert distillation_loss(logits, logits, labels, alpha=1.0, temperature=2.0).item() == pytest.approx(0, abs=1e-6)
+    mixed = distillation_loss(logits, logits, labels, alpha=0.5, temperature=2.0)
+    ce = torch.nn.functional.cross_entropy(logits[:1], labels[:1])
+    assert mixed.item() == pytest.approx(0.5 * ce.item(), rel=1e-5)  # CE only over the labelled row
+    unlabelled = torch.tensor([IGNORE_LABEL, IGNORE_LABEL])
+    assert distillation_loss(logits, logits + 1.0, unlabelled, alpha=0.5, temperature=2.0).item() == pytest.approx(0, abs=1e-6)
+
+
+def test_student_keeps_the_named_teacher_layers(tmp_path):
+    teacher = build_tiny_classifier(tmp_path / "teacher")
+    student = student_from_teacher(teacher, (1,))
+    full = ThemeClassifier.from_pretrained(teacher, backend="torch").model
+    assert student.config.num_hidden_layers == 1 and len(student.base_model.encoder.layer) == 1
+    torch.testing.assert_close(
+        student.base_model.encoder.layer[0].output.dense.weight, full.base_model.encoder.layer[1].output.dense.weight
+    )
+    with pytest.raises(ValueError, match="student_layers must name layers of the teacher"):
+        student_from_teacher(teacher, (5,))
+
+
+def test_arguments_need_a_teacher_for_student_layers():
+    with pytest.raises(ValueError, match="needs teacher"):
+        TrainArguments(student_layers=(0, 1))
+    assert TrainArguments(teacher="t", student_layers=(0.0, 2.0)).student_layers == (0, 2)
+
+
+def test_unlabelled_texts_come_from_real_corpora_outside_the_dev_neighbourhood(shared_dir):
+    from training.data import DataConfig
+
+    texts = unlabelled_texts(50, DataConfig(shared_dir=shared_dir), seed=3)
+    assert len(texts) == 50 and len(set(texts)) == 50
+    assert all(60 <= len(t) <= 600 for t in texts)
+    assert texts == unlabelled_texts(50, DataConfig(shared_dir=shared_dir), seed=3)
+    dev = {json.loads(line)["text"] for line in (shared_dir / "dev" / "themes_dev.jsonl").open(encoding="utf-8")}
+    assert not dev & set(texts)
+
+
+def test_a_one_layer_student_learns_to_agree_with_its_teacher(tmp_path, tiny_encoder_dir):
+    from datasets import Dataset, DatasetDict
+
+    from training.train import train
+
+    data = DatasetDict(train=Dataset.from_list(synthetic_rows(30, seed=1)),
+                       validation=Dataset.from_list(synthetic_rows(6, seed=2)))
+    common = {"learning_rate": 3e-3, "batch_size": 16, "max_length": 32, "window_stride": 8, "threads": 2,
+              "early_stopping_patience": 0, "serve_backend": "torch"}
+    teacher = tmp_path / "teacher"
+    train(TrainArguments(output_dir=str(teacher), epochs=6, **common), dataset=data, base_dir=tiny_encoder_dir)
+    texts = list(data["validation"]["text"])
+    teacher_logits = ThemeClassifier.from_pretrained(teacher).logits(texts)
+    untrained = student_from_teacher(teacher, (1,))
+    before = ThemeClassifier(untrained, ThemeClassifier.from_pretrained(teacher).tokenizer, backend_settings(teacher))
+    gap_before = float(np.abs(softmax(before.logits(texts)) - softmax(teacher_logits)).mean())
+
+    args = TrainArguments(teacher=str(teacher), student_layers=(1,), distill_alpha=1.0, epochs=8,
+                          output_dir=str(tmp_path / "student"), **common)
+    report = train(args, dataset=data)
+    student = ThemeClassifier.from_pretrained(tmp_path / "student")
+    student_logits = student.logits(texts)
+    gap_after = float(np.abs(softmax(student_logits) - softmax(teacher_logits)).mean())  # shift-invariant, as KL
+    assert student.model.config.num_hidden_layers == 1
+    losses = [row["loss"] for row in report["log_history"] if "loss" in row]
+    assert losses[-1] < 0.7 * losses[0], losses  # it learns the soft targets...
+    assert gap_after < gap_before, (gap_before, gap_after)  # ...and ends closer to the teacher than it began
+    assert np.mean(student_logits.argmax(1) == teacher_logits.argmax(1)) >= 0.8
+    assert "Distilled from the fine-tuned teacher" in (tmp_path / "student" / "README.md").read_text()
+
+
+def backend_settings(model_dir):
+    from models.classifier import InferenceSettings
+
+    stored = json.loads((model_dir / "config.json").read_text())["wenzhai"]
+    return InferenceSettings(**{k: v for k, v in stored.items() if k != "backend"})

@@ -1,0 +1,103 @@
+"""Knowledge distillation: a smaller student learns a fine-tuned teacher's soft targets.
+
+Why: the encoder's layers are the whole cost of tagging on a CPU. A student built from some of the
+teacher's layers (``student_layers``), trained on the teacher's temperature-softened probabilities
+as well as the gold labels, keeps most of the teacher's accuracy at a fraction of its cost. The
+teacher's targets also reach text nobody labelled: unlabelled real newspaper paragraphs
+(``unlabelled_rows``) teach the student how the teacher reads real news, not only our training set.
+
+Used by :func:`training.train.train` when ``TrainArguments.teacher`` is set; the loss is
+``alpha · T² · KL(teacher_T ‖ student_T) + (1 − alpha) · CE(gold)`` (CE only on labelled windows).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from transformers import Trainer
+
+from models.classifier import InferenceSettings, ThemeClassifier
+from models.text import clean_text
+
+IGNORE_LABEL = -100  # windows without a gold label (unlabelled text): soft targets only
+UNLABELLED_CORPORA = ("pd199801", "newsfarm")
+UNLABELLED_CHARS = (60, 600)
+
+
+def student_from_teacher(teacher_dir: str | Path, layers: tuple[int, ...]) -> torch.nn.Module:
+    """The teacher model with only ``layers`` of its encoder kept (in that order)."""
+    from transformers import AutoModelForSequenceClassification
+
+    model = AutoModelForSequenceClassification.from_pretrained(teacher_dir, use_safetensors=True).float()
+    stack = model.base_model.encoder.layer
+    if not layers or any(not 0 <= i < len(stack) for i in layers):
+        raise ValueError(f"student_layers must name layers of the teacher (0..{len(stack) - 1}), got {list(layers)}")
+    model.base_model.encoder.layer = torch.nn.ModuleList([stack[i] for i in layers])
+    model.config.num_hidden_layers = len(layers)
+    return model
+
+
+def teacher_window_logits(teacher_dir: str | Path, input_ids: list[list[int]], threads: int) -> np.ndarray:
+    """The teacher's fp32 logits for each window (the targets the student learns)."""
+    teacher = ThemeClassifier.from_pretrained(
+        teacher_dir, threads=threads, backend="torch", settings=InferenceSettings(backend="torch")
+    )
+    return teacher.window_logits(input_ids)
+
+
+def unlabelled_texts(count: int, data_config: Any, seed: int) -> list[str]:
+    """``count`` cleaned paragraphs of real news text, sampled from the corpora the data set reads.
+
+    Lines the data configuration excludes (the dev set's neighbourhood) are never used.
+    """
+    if count == 0:
+        return []
+    from training.corpora import read_corpus
+    from training.leakage import in_ranges
+    from training.weak_labels import load_weak_config
+
+    weak = load_weak_config(data_config.weak_config)
+    pool: list[str] = []
+    for name in UNLABELLED_CORPORA:
+        excluded = weak.excluded_lines.get(name, ())
+        for line, text in enumerate(read_corpus(weak.corpora[name], data_config.shared_dir), 1):
+            text = clean_text(text) if text else ""
+            if UNLABELLED_CHARS[0] <= len(text) <= UNLABELLED_CHARS[1] and not in_ranges(line, excluded):
+                pool.append(text)
+    random.Random(seed).shuffle(pool)
+    return pool[:count]
+
+
+class DistillationTrainer(Trainer):
+    """A ``Trainer`` whose loss mixes the teacher's soft targets (``teacher_logits``) with gold labels."""
+
+    def __init__(self, *args: Any, alpha: float, temperature: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.alpha, self.temperature = alpha, temperature
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        teacher = inputs.pop("teacher_logits")
+        labels = inputs.pop("labels")
+        outputs = model(**inputs)
+        loss = distillation_loss(outputs.logits, teacher, labels, self.alpha, self.temperature)
+        return (loss, outputs) if return_outputs else loss
+
+
+def distillation_loss(
+    student: torch.Tensor, teacher: torch.Tensor, labels: torch.Tensor, alpha: float, temperature: float
+) -> torch.Tensor:
+    """``alpha · T² · KL(teacher_T ‖ student_T) + (1 − alpha) · CE`` (CE over labelled rows only)."""
+    t = temperature
+    soft = torch.nn.functional.kl_div(
+        torch.log_softmax(student / t, dim=-1), torch.log_softmax(teacher / t, dim=-1), log_target=True,
+        reduction="batchmean",
+    ) * (t * t)
+    labelled = labels != IGNORE_LABEL
+    if not bool(labelled.any()) or alpha == 1:
+        return alpha * soft
+    hard = torch.nn.functional.cross_entropy(student[labelled], labels[labelled])
+    return alpha * soft + (1 - alpha) * hard
