@@ -129,6 +129,21 @@ def warm_up(url: str, texts: list[str], batch_docs: int) -> None:
         http.post("/batch", json={"documents": docs}).raise_for_status()
 
 
+def time_analyze(url: str, runs: int) -> list[float]:
+    """End-to-end POST /analyze of the seed page (HTTP, JSON and the whole pipeline), in ms, on an idle server."""
+    if not SEED_PAGE.exists() or runs < 1:
+        return []
+    page = SEED_PAGE.read_text(encoding="utf-8")
+    out = []
+    with httpx.Client(base_url=url, timeout=300) as http:
+        http.post("/analyze", json={"text": page}).raise_for_status()  # warm-up
+        for _ in range(runs):
+            started = time.perf_counter()
+            http.post("/analyze", json={"text": page}).raise_for_status()
+            out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
 def rss_of(pids: list[int]) -> int:
     import psutil
 
@@ -212,6 +227,8 @@ def main() -> int:
     parser.add_argument("--batch-clients", type=int, default=2)
     parser.add_argument("--batch-docs", type=int, default=32)
     parser.add_argument("--timeout", type=float, default=120.0, help="per-request timeout in seconds")
+    parser.add_argument("--analyze-runs", type=int, default=5,
+                        help="timed end-to-end POST /analyze calls of the seed page after the load (0 = none)")
     args = parser.parse_args()
     if args.duration <= 0 or args.tag_clients < 0 or args.batch_clients < 0 or args.batch_docs < 1:
         parser.error("--duration must be > 0, client counts >= 0, --batch-docs >= 1")
@@ -245,11 +262,15 @@ def main() -> int:
             with PeakRss(pids) as peak:
                 tallies = asyncio.run(run_load(url, args, texts))
             rss_end = rss_of(pids)
+            analyze_ms = time_analyze(url, args.analyze_runs)
         finally:
             if server is not None:
                 server.stop()
     ok = report(tallies, rss_start, rss_end, args, args.model if args.url is None else args.url)
     print(f"server peak RSS during the load: {peak.peak / 2**20:.0f} MiB")
+    if analyze_ms:
+        print(f"POST /analyze of the seed page ({SEED_PAGE.stat().st_size:,} bytes) after the load, idle server: "
+              f"median {np.median(analyze_ms):.0f} ms, max {max(analyze_ms):.0f} ms ({len(analyze_ms)} runs)")
     if args.batch_clients == 0:
         print(targets(tallies["/tag"], peak.peak, ready_s))
     return 0 if ok else 1
