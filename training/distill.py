@@ -12,7 +12,6 @@ Used by :func:`training.train.train` when ``TrainArguments.teacher`` is set; the
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,8 @@ import torch
 from transformers import Trainer
 
 from models.classifier import InferenceSettings, ThemeClassifier
-from models.text import clean_text
 
 IGNORE_LABEL = -100  # windows without a gold label (unlabelled text): soft targets only
-UNLABELLED_CORPORA = ("pd199801", "newsfarm")
-UNLABELLED_CHARS = (60, 600)
 
 
 def student_from_teacher(teacher_dir: str | Path, layers: tuple[int, ...]) -> torch.nn.Module:
@@ -47,29 +43,6 @@ def teacher_window_logits(teacher_dir: str | Path, input_ids: list[list[int]], t
         teacher_dir, threads=threads, backend="torch", settings=InferenceSettings(backend="torch")
     )
     return teacher.window_logits(input_ids)
-
-
-def unlabelled_texts(count: int, data_config: Any, seed: int) -> list[str]:
-    """``count`` cleaned paragraphs of real news text, sampled from the corpora the data set reads.
-
-    Lines the data configuration excludes (the dev set's neighbourhood) are never used.
-    """
-    if count == 0:
-        return []
-    from training.corpora import read_corpus
-    from training.leakage import in_ranges
-    from training.weak_labels import load_weak_config
-
-    weak = load_weak_config(data_config.weak_config)
-    pool: list[str] = []
-    for name in UNLABELLED_CORPORA:
-        excluded = weak.excluded_lines.get(name, ())
-        for line, text in enumerate(read_corpus(weak.corpora[name], data_config.shared_dir), 1):
-            text = clean_text(text) if text else ""
-            if UNLABELLED_CHARS[0] <= len(text) <= UNLABELLED_CHARS[1] and not in_ranges(line, excluded):
-                pool.append(text)
-    random.Random(seed).shuffle(pool)
-    return pool[:count]
 
 
 class DistillationTrainer(Trainer):

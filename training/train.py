@@ -65,7 +65,8 @@ def add_teacher_targets(args: TrainArguments, tokenizer: Any, train_windows, val
     from datasets import concatenate_datasets
 
     from training.data import DataConfig
-    from training.distill import IGNORE_LABEL, teacher_window_logits, unlabelled_texts
+    from training.distill import IGNORE_LABEL, teacher_window_logits
+    from training.unlabelled import unlabelled_texts
 
     extra = unlabelled_texts(args.unlabelled_rows, DataConfig.from_yaml(args.data_config), args.seed)
     if extra:

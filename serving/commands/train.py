@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from training.arguments import add_override_arguments, load_arguments
+from training.arguments import AdaptArguments, add_override_arguments, load_arguments
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +21,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--out", default=None, help="report folder (default: MODEL/eval)")
     e.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
     e.set_defaults(handler=run_evaluate)
+
+    a = sub.add_parser(
+        "adapt", help="domain-adaptive MLM training of the encoder on unlabelled news text",
+        description="Masked-language-model pass over unlabelled real news paragraphs; writes an encoder folder "
+        "for `wenzhai train --encoder DIR --trim_vocab false`.",
+    )
+    a.add_argument("--config", default=None, help="YAML of adaptation arguments (optional)")
+    add_override_arguments(a, AdaptArguments)
+    a.set_defaults(handler=run_adapt)
 
     x = sub.add_parser("export", help="write a trained model as an fp16 folder (the shipped default)")
     x.add_argument("--model", required=True, help="trained model folder")
@@ -37,6 +46,15 @@ def run_train(args: argparse.Namespace) -> int:
     summary = {k: report[k] for k in ("validation_macro_f1", "temperature", "ece_before", "ece_after",
                                       "secondary_threshold", "train_seconds")}
     print(json.dumps({"output_dir": arguments.output_dir, **summary}, indent=2))
+    return 0
+
+
+def run_adapt(args: argparse.Namespace) -> int:
+    from training.domain_mlm import adapt
+
+    overrides = {k: v for k, v in vars(args).items() if k not in {"config", "command", "handler"}}
+    report = adapt(load_arguments(args.config, overrides, AdaptArguments))
+    print(json.dumps({k: v for k, v in report.items() if k != "arguments"}, indent=2))
     return 0
 
 

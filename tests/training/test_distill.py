@@ -10,7 +10,8 @@ from models.classifier import ThemeClassifier, softmax
 from tests.tiny_models import build_tiny_classifier
 from tests.training.test_train import synthetic_rows
 from training.arguments import TrainArguments
-from training.distill import IGNORE_LABEL, distillation_loss, student_from_teacher, unlabelled_texts
+from training.distill import IGNORE_LABEL, distillation_loss, student_from_teacher
+from training.unlabelled import unlabelled_texts
 
 
 def test_loss_is_zero_when_the_student_matches_the_teacher_on_soft_targets_only():

@@ -1,0 +1,79 @@
+"""Domain-adaptive masked-language-model training: the encoder reads our kind of text before it is
+fine-tuned on labels.
+
+Why: multilingual-e5-small was trained for sentence retrieval on web text; the segments we tag are
+Chinese newspaper prose (1998 People's Daily, editor-written summaries). A short MLM pass over that
+prose can move the encoder towards it. Whether it helps is an empirical question, answered by
+fine-tuning the theme classifier on the adapted encoder and scoring it on the dev set beside the
+plain one (README "Models" has the commands and figures).
+
+The result is a plain encoder folder (``BertModel`` + tokenizer, safetensors) that ``wenzhai train
+--encoder DIR --trim_vocab false`` fine-tunes like any other. e5 ships without an MLM head, so the
+head starts from BERT's initialisation with its output tied to the word embeddings.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from training.arguments import AdaptArguments
+
+
+def adapt(args: AdaptArguments) -> dict[str, Any]:
+    """Run the MLM pass and save the adapted encoder to ``args.output_dir``; returns a small report."""
+    from datasets import Dataset
+    from transformers import (
+        AutoTokenizer,
+        BertForMaskedLM,
+        DataCollatorForLanguageModeling,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
+
+    from models.encoders import resolve_encoder
+    from training.data import DataConfig
+    from training.unlabelled import unlabelled_texts
+
+    started = time.time()
+    set_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    texts = unlabelled_texts(args.texts, DataConfig.from_yaml(args.data_config), args.seed)
+    base = resolve_encoder(args.encoder, trim=args.trim_vocab, trim_texts=texts)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = BertForMaskedLM.from_pretrained(base, use_safetensors=True)
+    if args.num_layers and args.num_layers < len(model.bert.encoder.layer):
+        model.bert.encoder.layer = model.bert.encoder.layer[: args.num_layers]
+        model.config.num_hidden_layers = args.num_layers
+    encoded = tokenizer(texts, truncation=True, max_length=args.max_length, return_special_tokens_mask=True)
+    dataset = Dataset.from_dict(dict(encoded))
+    out = Path(args.output_dir)
+    checkpoints = out.with_name(out.name + "-checkpoints")
+    trainer = Trainer(
+        model=model,
+        args=TrainingArguments(
+            output_dir=str(checkpoints), learning_rate=args.learning_rate, num_train_epochs=args.epochs,
+            per_device_train_batch_size=args.batch_size, warmup_ratio=0.1, weight_decay=0.01, seed=args.seed,
+            data_seed=args.seed, use_cpu=True, report_to=[], logging_steps=20, save_strategy="no",
+            dataloader_num_workers=0, group_by_length=True,
+        ),
+        train_dataset=dataset,
+        data_collator=DataCollatorForLanguageModeling(tokenizer, mlm_probability=args.mlm_probability, seed=args.seed),
+    )
+    trainer.train()
+    out.mkdir(parents=True, exist_ok=True)
+    model.bert.save_pretrained(out, safe_serialization=True)  # the encoder only: fine-tuning adds its own head
+    tokenizer.save_pretrained(out)
+    losses = [row["loss"] for row in trainer.state.log_history if "loss" in row]
+    report = {
+        "output_dir": str(out), "texts": len(texts), "steps": trainer.state.global_step,
+        "first_loss": losses[0] if losses else None, "last_loss": losses[-1] if losses else None,
+        "seconds": round(time.time() - started, 1), "arguments": {k: str(v) for k, v in vars(args).items()},
+    }
+    (out / "adapt_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return report
