@@ -38,6 +38,7 @@ def adapt(args: AdaptArguments) -> dict[str, Any]:
 
     from models.encoders import resolve_encoder
     from training.data import DataConfig
+    from training.train import keep_first_layers
     from training.unlabelled import unlabelled_texts
 
     started = time.time()
@@ -47,9 +48,8 @@ def adapt(args: AdaptArguments) -> dict[str, Any]:
     base = resolve_encoder(args.encoder, trim=args.trim_vocab, trim_texts=texts)
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = BertForMaskedLM.from_pretrained(base, use_safetensors=True)
-    if args.num_layers and args.num_layers < len(model.bert.encoder.layer):
-        model.bert.encoder.layer = model.bert.encoder.layer[: args.num_layers]
-        model.config.num_hidden_layers = args.num_layers
+    if args.num_layers:
+        keep_first_layers(model, args.num_layers)
     encoded = tokenizer(texts, truncation=True, max_length=args.max_length, return_special_tokens_mask=True)
     dataset = Dataset.from_dict(dict(encoded))
     out = Path(args.output_dir)
