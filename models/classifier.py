@@ -140,7 +140,15 @@ class ThemeClassifier:
         if backend == "onnx-int8":
             if threads:
                 torch.set_num_threads(threads)
-            kwargs["onnx_model"] = OnnxLogits(cached_int8_onnx(path, model, cache_dir), threads=threads)
+            try:
+                kwargs["onnx_model"] = OnnxLogits(cached_int8_onnx(path, model, cache_dir), threads=threads)
+            except Exception as exc:  # e.g. a read-only cache: tagging still works, only slower
+                warnings.warn(
+                    f"the int8 ONNX model could not be built or loaded ({type(exc).__name__}: {exc}); "
+                    "tagging with PyTorch fp32 instead",
+                    stacklevel=2,
+                )
+                settings = replace(settings, backend="torch")
         return cls(model, tokenizer, settings=settings, threads=threads, **kwargs)
 
     def info(self) -> dict[str, str]:

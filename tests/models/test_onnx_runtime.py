@@ -88,6 +88,15 @@ def test_without_onnxruntime_it_falls_back_to_torch_with_a_warning(tiny_dir, mon
     assert clf.settings.backend == "torch" and clf.onnx_model is None
 
 
+def test_an_unusable_cache_falls_back_to_torch_with_the_reason(tiny_dir, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    with pytest.warns(UserWarning, match="could not be built or loaded"):
+        clf = ThemeClassifier.from_pretrained(tiny_dir, backend="onnx-int8", cache_dir=blocked)
+    assert clf.settings.backend == "torch" and clf.onnx_model is None
+    assert clf.predict_proba(TEXTS).shape == (len(TEXTS), 5)
+
+
 def test_empty_input_gives_an_empty_matrix(onnx_classifier):
     assert onnx_classifier.predict_proba([]).shape == (0, 5)
     assert onnx_classifier.onnx_model([]).shape == (0, 5)
