@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse
 from models.inputs import InputError
 from serving import runtime
 from serving.guard import RequestGuard
+from serving.model_lock import ModelLock
 from serving.schemas import (
     LIMITS,
     AnalyzeRequest,
@@ -55,11 +56,12 @@ class ModelState:
     ``compute`` serialises model work inside a worker: one model call at a time uses the worker's
     torch threads (no oversubscription; the tokenizer is never used from two threads at once), while
     BentoML's ``api_threads`` let a /tag batch run between two documents of a long /batch request
-    instead of waiting for all of it.
+    instead of waiting for all of it; /tag calls go ahead of waiting documents
+    (:class:`serving.model_lock.ModelLock`).
     """
 
     def __init__(self) -> None:
-        self.compute = threading.Lock()
+        self.compute = ModelLock()
         self.pipeline: Any = None
         self.error: str | None = None
         self.loaded = threading.Event()
@@ -124,7 +126,7 @@ class Failed(NamedTuple):
 def guarded(what: str, input_error_kind: str, compute: Callable[[], T]) -> T | Failed:
     """Run ``compute`` under the model lock; bad input → 400, anything else → logged 500, never a traceback."""
     try:
-        with STATE.compute:
+        with STATE.compute.hold():
             try:
                 return compute()
             finally:
@@ -176,7 +178,7 @@ class Wenzhai:
 
         Texts from concurrent requests are classified together (BentoML adaptive batching).
         """
-        with STATE.compute:
+        with STATE.compute.hold(urgent=True):
             results = STATE.pipeline.classifier.predict(texts)
         STATE.metrics.count_themes("tag", (r["theme"] for r in results))
         return results
