@@ -18,7 +18,13 @@ import numpy as np
 import torch
 
 from models.backends import BACKEND_ENV, BACKENDS
-from models.onnx_runtime import OnnxLogits, cached_int8_onnx, onnxruntime_available
+from models.onnx_runtime import (
+    OnnxEncoder,
+    OnnxLogits,
+    cached_encoder_onnx,
+    cached_int8_onnx,
+    onnxruntime_available,
+)
 from models.text import clean_text
 from models.themes import THEMES
 from models.windows import aggregate_window_logits, encode_windows, length_sorted_batches
@@ -102,6 +108,9 @@ class ThemeClassifier:
         self.model = model.eval()
         self.tagger = quantize_linear(self.model) if self.settings.backend == "torch-int8" else self.model
         self.onnx_model = onnx_model if self.settings.backend == "onnx-int8" else None
+        self.threads = threads
+        self.source_dir: Path | None = None  # the model folder, when loaded from one
+        self.cache_dir: str | os.PathLike[str] | None = None
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         id2label = model.config.id2label
@@ -149,7 +158,27 @@ class ThemeClassifier:
                     stacklevel=2,
                 )
                 settings = replace(settings, backend="torch")
-        return cls(model, tokenizer, settings=settings, threads=threads, **kwargs)
+        classifier = cls(model, tokenizer, settings=settings, threads=threads, **kwargs)
+        classifier.source_dir, classifier.cache_dir = path, cache_dir
+        return classifier
+
+    def sentence_encoder(self, layers: int | None) -> torch.nn.Module:
+        """The encoder (its lowest ``layers``, or all) for sentence vectors, shared with tagging.
+
+        On the 'onnx-int8' backend it runs on ONNX Runtime (fp32, built once into the cache); if that
+        cannot be built, or on other backends, it is the PyTorch encoder itself.
+        """
+        from models.sentence_embedder import LowerLayers
+
+        encoder = self.model.base_model
+        if self.onnx_model is not None and self.source_dir is not None:
+            try:
+                path = cached_encoder_onnx(self.source_dir, encoder, layers, self.cache_dir)
+                return OnnxEncoder(path, encoder.config, threads=self.threads)
+            except Exception as exc:
+                warnings.warn(f"sentence vectors stay on PyTorch: the ONNX encoder failed ({type(exc).__name__}: {exc})",
+                              stacklevel=2)
+        return encoder if layers is None else LowerLayers(encoder, layers)
 
     def info(self) -> dict[str, str]:
         return {"name": self.settings.name, "version": self.settings.version}

@@ -231,6 +231,8 @@ class Summarizer:
         encoder = getattr(model, "base_model", None)
         if encoder is None or tokenizer is None:
             raise TypeError("from_classifier needs an object with .model.base_model and .tokenizer")
+        if callable(getattr(classifier, "sentence_encoder", None)):  # the classifier's own runtime (ONNX)
+            encoder, layers = classifier.sentence_encoder(layers), None
         return cls(EncoderEmbedder(encoder, tokenizer, EmbedderSettings(layers=layers)), config)
 
     def summarize(

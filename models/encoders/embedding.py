@@ -45,7 +45,8 @@ def embed_texts(
         return out
     lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]]
     order = np.argsort(lengths, kind="stable")
-    device = next(model.parameters()).device
+    first = next(iter(model.parameters()), None)  # an ONNX Runtime encoder has none: it runs on the CPU
+    device = first.device if first is not None else torch.device("cpu")
     was_training = model.training
     model.eval()
     try:

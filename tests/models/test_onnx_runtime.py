@@ -100,3 +100,30 @@ def test_an_unusable_cache_falls_back_to_torch_with_the_reason(tiny_dir, tmp_pat
 def test_empty_input_gives_an_empty_matrix(onnx_classifier):
     assert onnx_classifier.predict_proba([]).shape == (0, 5)
     assert onnx_classifier.onnx_model([]).shape == (0, 5)
+
+
+@pytest.mark.parametrize("layers", [1, None])
+def test_summariser_sentence_vectors_run_on_onnx_and_equal_torchs(tiny_dir, onnx_classifier, layers):
+    from models.onnx_runtime import OnnxEncoder
+    from models.summarizer import Summarizer
+
+    sentences = ["村里修好了水泥路。", "政务服务一网通办，群众少跑腿。", "企业职工技能比武" * 5, "花"]
+    on_onnx = Summarizer.from_classifier(onnx_classifier, layers=layers)
+    on_torch = Summarizer.from_classifier(ThemeClassifier.from_pretrained(tiny_dir, backend="torch"), layers=layers)
+    assert isinstance(on_onnx.embed.model, OnnxEncoder) and not isinstance(on_torch.embed.model, OnnxEncoder)
+    a, b = on_onnx.embed(sentences), on_torch.embed(sentences)
+    assert a.shape == b.shape == (len(sentences), onnx_classifier.model.config.hidden_size)
+    assert float((a * b).sum(axis=1).min()) > 0.9999
+
+
+def test_sentence_vectors_fall_back_to_torch_when_the_onnx_encoder_fails(onnx_classifier, monkeypatch):
+    import models.classifier as classifier_module
+    from models.sentence_embedder import LowerLayers
+
+    def broken(*args, **kwargs):
+        raise OSError("read-only cache")
+
+    monkeypatch.setattr(classifier_module, "cached_encoder_onnx", broken)
+    with pytest.warns(UserWarning, match="read-only cache"):
+        encoder = onnx_classifier.sentence_encoder(1)
+    assert isinstance(encoder, LowerLayers)
