@@ -6,9 +6,9 @@ Runtime with int8 weights, the same checkpoint tags several times faster than Py
 
 How the int8 model is made (:data:`RECIPE`): the fp32 model is exported with ``torch.onnx``, then
 ONNX Runtime's dynamic quantisation turns the weight matrices into int8 with one scale per output
-channel; activations are quantised at run time. The lowest transformer layer stays fp32: its input
-is the raw embedding sum, whose few large values cost the most precision when quantised (keeping it
-halves the mean logit error for a few percent of speed; see the README's performance section).
+channel; activations are quantised at run time. The lowest transformer layer stays fp32: measured
+on the dev texts, that cut the mean logit error against fp32 by 40 % (0.025 → 0.015) and removed the
+one dev-set flip that int8 everywhere caused, for about 15 % of the speed (README "Performance").
 
 Why one window per run: dynamic quantisation picks one activation scale per tensor, so in a padded
 batch a text's scores would depend on the texts it happens to share the batch with. Running every
@@ -37,8 +37,6 @@ import numpy as np
 import torch
 
 from models.encoders.cache import cached_build, default_cache_root
-
-log = logging.getLogger(__name__)
 
 ONNX_FILE = "model.onnx"
 
@@ -133,14 +131,19 @@ def quantize_int8(src: Path, dst: Path, recipe: QuantRecipe) -> None:
     """Dynamic int8 quantisation of ``src``'s weight matrices into ``dst`` (see :class:`QuantRecipe`)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logging.getLogger("root").setLevel(logging.ERROR)  # onnxruntime's "consider pre-processing" advice
-    quantize_dynamic(
-        str(src),
-        str(dst),
-        weight_type=QuantType.QInt8,
-        per_channel=recipe.per_channel,
-        nodes_to_exclude=layer_nodes(src, recipe.fp32_layers),
-    )
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # onnxruntime logs "consider pre-processing" advice on the root logger
+    try:
+        quantize_dynamic(
+            str(src),
+            str(dst),
+            weight_type=QuantType.QInt8,
+            per_channel=recipe.per_channel,
+            nodes_to_exclude=layer_nodes(src, recipe.fp32_layers),
+        )
+    finally:
+        root.setLevel(level)
 
 
 def build_int8_onnx(model: torch.nn.Module, out_dir: Path, recipe: QuantRecipe = RECIPE) -> Path:
