@@ -147,8 +147,6 @@ class ThemeClassifier:
             backend = "torch"
         settings = replace(settings, backend=backend)  # validates the name
         if backend == "onnx-int8":
-            if threads:
-                torch.set_num_threads(threads)
             try:
                 kwargs["onnx_model"] = OnnxLogits(cached_int8_onnx(path, model, cache_dir), threads=threads)
             except Exception as exc:  # e.g. a read-only cache: tagging still works, only slower

@@ -22,6 +22,7 @@ time so a server's first start does not pay for it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -39,6 +40,7 @@ import torch
 from models.encoders.cache import cached_build, default_cache_root
 
 ONNX_FILE = "model.onnx"
+FINGERPRINTED = ("config.json", "model.safetensors")  # what an ONNX file is derived from
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,20 @@ def onnxruntime_available() -> bool:
 
 
 def model_fingerprint(model_dir: Path) -> str:
-    """SHA-256 over the files the ONNX model is derived from (weights and config)."""
+    """SHA-256 over the files the ONNX model is derived from (weights and config).
+
+    Computed once per state of those files in a process: the classifier and the summariser's encoder
+    both key their ONNX files on it at load.
+    """
+    stats = {name: (model_dir / name).stat() for name in FINGERPRINTED}
+    state = tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats.items())
+    return _fingerprint(model_dir.resolve(), state)
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint(model_dir: Path, state: tuple[tuple[str, int, int], ...]) -> str:
     digest = hashlib.sha256()
-    for name in ("config.json", "model.safetensors"):
+    for name, _, _ in state:
         path = model_dir / name
         digest.update(name.encode())
         with path.open("rb") as handle:
@@ -254,7 +267,7 @@ class OnnxLogits:
 
     def __call__(self, windows: Sequence[Sequence[int]]) -> np.ndarray:
         """Logits for each window (list of token ids), in order."""
-        rows = [np.zeros(self.num_labels, dtype=np.float32)][:0]
+        rows: list[np.ndarray] = []
         for ids in windows:
             input_ids = np.asarray([ids], dtype=np.int64)
             feed: dict[str, Any] = {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)}

@@ -15,11 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from transformers import Trainer
 
-from models.classifier import InferenceSettings, ThemeClassifier
+from models.classifier import ThemeClassifier
 
 IGNORE_LABEL = -100  # windows without a gold label (unlabelled text): soft targets only
 
@@ -37,12 +36,9 @@ def student_from_teacher(teacher_dir: str | Path, layers: tuple[int, ...]) -> to
     return model
 
 
-def teacher_window_logits(teacher_dir: str | Path, input_ids: list[list[int]], threads: int) -> np.ndarray:
-    """The teacher's fp32 logits for each window (the targets the student learns)."""
-    teacher = ThemeClassifier.from_pretrained(
-        teacher_dir, threads=threads, backend="torch", settings=InferenceSettings(backend="torch")
-    )
-    return teacher.window_logits(input_ids)
+def load_teacher(teacher_dir: str | Path, threads: int) -> ThemeClassifier:
+    """The teacher on PyTorch fp32: its window logits are the targets the student learns."""
+    return ThemeClassifier.from_pretrained(teacher_dir, threads=threads, backend="torch")
 
 
 class DistillationTrainer(Trainer):

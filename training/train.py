@@ -65,16 +65,17 @@ def add_teacher_targets(args: TrainArguments, tokenizer: Any, train_windows, val
     from datasets import concatenate_datasets
 
     from training.data import DataConfig
-    from training.distill import IGNORE_LABEL, teacher_window_logits
+    from training.distill import IGNORE_LABEL, load_teacher
     from training.unlabelled import unlabelled_texts
 
     extra = unlabelled_texts(args.unlabelled_rows, DataConfig.from_yaml(args.data_config), args.seed)
     if extra:
         unlabelled = window_dataset(tokenizer, extra, [IGNORE_LABEL] * len(extra), args)
         train_windows = concatenate_datasets([train_windows, unlabelled.cast(train_windows.features)])
+    teacher = load_teacher(args.teacher, args.threads)
     out = []
     for windows in (train_windows, val_windows):
-        logits = teacher_window_logits(args.teacher, list(windows["input_ids"]), args.threads)
+        logits = teacher.window_logits(list(windows["input_ids"]))
         out.append(windows.add_column("teacher_logits", logits.tolist()))
     logger.info("distilling from %s: %d training windows (%d unlabelled texts)", args.teacher, len(out[0]), len(extra))
     return out[0], out[1]
