@@ -44,8 +44,8 @@ sys.path.insert(0, str(REPO))
 SHARED = REPO.parent / "shared"
 DEV = SHARED / "dev" / "themes_dev.jsonl"
 SEED = SHARED / "seed" / "page.txt"
-SHIPPED = REPO / "models" / "default"  # the 4-layer student that serves by default
-TEACHER = REPO / "models" / "teacher"  # the fine-tuned 6-layer model it was distilled from
+SHIPPED = REPO / "models" / "default"  # the 6-layer student that serves by default
+TEACHER = REPO / "models" / "teacher"  # the fine-tuned 12-layer model it was distilled from (make model)
 ESSAY_CHARS = 20_000
 
 # name -> (kind, checkpoint, threads, batch_size, backend (None = the model folder's), extras: essay + analyze)
@@ -276,6 +276,10 @@ def main() -> None:
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         parser.error(f"--variants: unknown {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
+    missing = sorted({str(VARIANTS[n][1].relative_to(REPO)) for n in names if not (VARIANTS[n][1] / "config.json").exists()})
+    if missing:
+        parser.error(f"{', '.join(missing)} not found: `make model` builds the teacher (it is not committed: "
+                     "66 MB in fp16); --variants ours,reference-default,default-fp32 runs without it")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     dev = read_dev()
     results = {}

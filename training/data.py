@@ -31,7 +31,7 @@ from models.themes import LABELS, check_label
 from training.corpora import corpus_line
 from training.dedup import DuplicatePair, find_near_duplicates
 from training.jsonl import iter_jsonl
-from training.weak_labels import WeakLabelConfig, load_weak_config, read_refs
+from training.weak_labels import WeakLabelConfig, WeakRef, load_weak_config, read_refs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 COLUMNS: tuple[str, ...] = ("id", "text", "label", "secondary", "source", "article", "register")
@@ -57,6 +57,12 @@ class DataConfig:
         default=PROJECT_ROOT / "data/themes/weak_labels.jsonl",
         metadata={
             "help": "Weak-label references (corpus, line, label); empty to build from hand-written rows only."
+        },
+    )
+    read_labels: Path | None = field(
+        default=PROJECT_ROOT / "data/themes/read",
+        metadata={
+            "help": "Folder of reader files (training/read_labels.py) merged by majority; empty for none."
         },
     )
     weak_config: Path = field(
@@ -86,10 +92,9 @@ class DataConfig:
     def __post_init__(self) -> None:
         for name in ("handwritten_dir", "weak_config", "shared_dir"):
             setattr(self, name, Path(getattr(self, name)))
-        if self.weak_labels in ("", None):
-            self.weak_labels = None
-        else:
-            self.weak_labels = Path(self.weak_labels)
+        for name in ("weak_labels", "read_labels"):
+            value = getattr(self, name)
+            setattr(self, name, None if value in ("", None) else Path(value))
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise ValueError(f"seed must be an integer, got {self.seed!r}")
         if not 0.0 < self.validation_fraction <= 0.5:
@@ -115,7 +120,7 @@ class DataConfig:
             if unknown:
                 raise ValueError(f"{path}: unknown field(s) {unknown}; known: {sorted(known)}")
             for key, value in raw.items():
-                if key in ("handwritten_dir", "weak_labels", "weak_config", "shared_dir") and value:
+                if key in ("handwritten_dir", "weak_labels", "read_labels", "weak_config", "shared_dir") and value:
                     value = Path(value) if Path(value).is_absolute() else PROJECT_ROOT / value
                 values[key] = value
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -172,9 +177,23 @@ def load_handwritten(folder: Path) -> list[tuple[str, dict[str, Any]]]:
 
 def load_weak(refs_path: Path, weak: WeakLabelConfig, shared_dir: Path) -> list[tuple[str, dict[str, Any]]]:
     """Resolve weak-label references to rows, reading each text back from its corpus."""
+    return refs_to_rows(read_refs(refs_path), str(refs_path), weak, shared_dir)
+
+
+def load_read(folder: Path, weak: WeakLabelConfig, shared_dir: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The majority labels of the reader files in ``folder`` as rows (ids ``read-<corpus>-<line>``)."""
+    from training.read_labels import read_refs_from_folder
+
+    return refs_to_rows(read_refs_from_folder(folder, weak), str(folder), weak, shared_dir, id_prefix="read-")
+
+
+def refs_to_rows(
+    refs: Sequence[WeakRef], where_prefix: str, weak: WeakLabelConfig, shared_dir: Path, id_prefix: str = ""
+) -> list[tuple[str, dict[str, Any]]]:
+    """Rows for corpus references (weak or read labels), each text read back from its corpus."""
     rows = []
-    for number, ref in enumerate(read_refs(refs_path), start=1):
-        where = f"{refs_path}:{number}"
+    for number, ref in enumerate(refs, start=1):
+        where = f"{where_prefix}:{number}"
         if ref.corpus not in weak.corpora:
             raise ValueError(f"{where}: unknown corpus {ref.corpus!r}; known: {sorted(weak.corpora)}")
         spec = weak.corpora[ref.corpus]
@@ -183,7 +202,7 @@ def load_weak(refs_path: Path, weak: WeakLabelConfig, shared_dir: Path) -> list[
             (
                 where,
                 {
-                    "id": f"{ref.corpus}-{ref.line}",
+                    "id": f"{id_prefix}{ref.corpus}-{ref.line}",
                     "text": text,
                     "label": ref.label,
                     "secondary": list(ref.secondary),
@@ -275,9 +294,12 @@ def assemble_rows(config: DataConfig, *, progress: bool = False) -> tuple[list[d
     """Read, clean, validate and de-duplicate every row; each kept row gets its ``split``."""
     report = BuildReport()
     items = load_handwritten(config.handwritten_dir)
-    if config.weak_labels is not None:
+    if config.weak_labels is not None or config.read_labels is not None:
         weak = load_weak_config(config.weak_config)
-        items += load_weak(config.weak_labels, weak, config.shared_dir)
+        if config.weak_labels is not None:
+            items += load_weak(config.weak_labels, weak, config.shared_dir)
+        if config.read_labels is not None:
+            items += load_read(config.read_labels, weak, config.shared_dir)
     seen: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     for where, row in _progress(items, "cleaning", progress):

@@ -16,10 +16,19 @@ CARRIED_FILES = ("README.md", "training_report.json")
 
 
 def export_fp16(model_dir: Path, out_dir: Path, size_limit_mb: float = SIZE_LIMIT_MB) -> float:
-    """Write ``model_dir`` as an fp16 model folder to ``out_dir``; returns the weights' size in MB."""
+    """Write ``model_dir`` as an fp16 model folder to ``out_dir``; returns the weights' size in MB.
+
+    Weights over ``size_limit_mb`` are refused before anything is written (``out_dir`` is left as it was).
+    """
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     model = AutoModelForSequenceClassification.from_pretrained(model_dir, use_safetensors=True)
+    size_mb = sum(p.numel() for p in model.state_dict().values()) * 2 / 2**20
+    if size_mb > size_limit_mb:
+        raise ValueError(
+            f"--model: {model_dir} has {size_mb:.1f} MB of fp16 weights, over the {size_limit_mb:.0f} MB limit "
+            "(--max-mb 0 exports it anyway)"
+        )
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -32,7 +41,4 @@ def export_fp16(model_dir: Path, out_dir: Path, size_limit_mb: float = SIZE_LIMI
     eval_dir = model_dir / "eval"
     if eval_dir.exists():
         shutil.copytree(eval_dir, out_dir / "eval")
-    size_mb = (out_dir / "model.safetensors").stat().st_size / 2**20
-    if size_mb > size_limit_mb:
-        raise ValueError(f"exported weights are {size_mb:.1f} MB, over the {size_limit_mb:.0f} MB limit")
-    return size_mb
+    return (out_dir / "model.safetensors").stat().st_size / 2**20

@@ -50,6 +50,21 @@ class TermGroup:
         return sum(text.count(term) for term in self.terms)
 
 
+def text_matches(
+    text: str, include: Sequence[TermGroup], exclude: Sequence[str], length: tuple[int, int]
+) -> bool:
+    """Length within ``length``, none of ``exclude``, and every include group reaching its minimum.
+
+    One test for weak-label rules and for the term groups that draw lines for reading.
+    """
+    lo, hi = length
+    if not lo <= len(text) <= hi:
+        return False
+    if any(term in text for term in exclude):
+        return False
+    return all(group.count(text) >= group.min for group in include)
+
+
 @dataclass(frozen=True)
 class Rule:
     """One weak-labelling rule; see the comments in ``configs/weak_labels.yaml`` for each field."""
@@ -85,12 +100,7 @@ class Rule:
             raise ValueError(f"{where}: precision needs 0 ≤ correct ≤ checked")
 
     def matches(self, text: str) -> bool:
-        lo, hi = self.length
-        if not lo <= len(text) <= hi:
-            return False
-        if any(term in text for term in self.exclude):
-            return False
-        return all(group.count(text) >= group.min for group in self.include)
+        return text_matches(text, self.include, self.exclude, self.length)
 
     def order_key(self, line: int) -> str:
         return hashlib.sha1(f"{self.name}:{line}".encode()).hexdigest()
@@ -132,6 +142,18 @@ def _require(mapping: dict[str, Any], key: str, where: str) -> Any:
     return mapping[key]
 
 
+def parse_term_groups(raw: Any, where: str) -> tuple[TermGroup, ...]:
+    """``[{terms: [...], min: N}, ...]`` from YAML as term groups; errors name ``where``."""
+    if not isinstance(raw, list):
+        raise ValueError(f"{where}: include must be a list of groups with 'terms' and 'min'")
+    groups = []
+    for g in raw:
+        if not isinstance(g, dict):
+            raise ValueError(f"{where}: each include group is a mapping with 'terms' and 'min'")
+        groups.append(TermGroup(terms=tuple(_require(g, "terms", where)), min=int(g.get("min", 1))))
+    return tuple(groups)
+
+
 def _rule_from_dict(raw: dict[str, Any], term_sets: dict[str, list[str]]) -> Rule:
     where = f"rule {raw.get('name', '?')!r}"
     exclude = list(raw.get("exclude") or ())
@@ -141,11 +163,7 @@ def _rule_from_dict(raw: dict[str, Any], term_sets: dict[str, list[str]]) -> Rul
                 f"{where}: exclude_sets names unknown term set {set_name!r}; known: {sorted(term_sets)}"
             )
         exclude.extend(term_sets[set_name])
-    groups = []
-    for g in _require(raw, "include", where):
-        if not isinstance(g, dict):
-            raise ValueError(f"{where}: each include group is a mapping with 'terms' and 'min'")
-        groups.append(TermGroup(terms=tuple(_require(g, "terms", where)), min=int(g.get("min", 1))))
+    groups = parse_term_groups(_require(raw, "include", where), where)
     precision = raw.get("precision") or {}
     length = raw.get("length", [60, 800])
     if not (isinstance(length, list) and len(length) == 2):

@@ -4,6 +4,8 @@
 - ``baseline [--dev FILE]``: TF-IDF + logistic regression on the training split, scored on the dev set.
 - ``weak-labels [--out FILE]``: re-run the rules in configs/weak_labels.yaml and write the references.
 - ``leakage [--dev FILE]``: print People's Daily line ranges overlapping the dev set (for the config).
+- ``candidates --out FILE``: draw real lines for reading (configs/read_labels.yaml) and write the
+  reading lists; ``agreement``: how far the readers of data/themes/read agree, and what the merge keeps.
 """
 
 from __future__ import annotations
@@ -63,6 +65,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--shared", default=None, help="shared data folder (default: $WENZHAI_SHARED or ../shared)"
     )
     leak.set_defaults(handler=_leakage)
+
+    cand = sub.add_parser("candidates", help="draw real corpus lines for reading and write reading lists")
+    cand.add_argument("--out", required=True, help="output JSONL (every line once); reading lists go beside it")
+    cand.add_argument("--read-config", default="configs/read_labels.yaml", help="groups to draw (default: %(default)s)")
+    cand.add_argument("--rules", default="configs/weak_labels.yaml", help="corpora and exclusions (default: %(default)s)")
+    cand.add_argument("--weak", default="data/themes/weak_labels.jsonl", help="weak references kept clear of")
+    cand.add_argument("--shared", default=None, help="shared data folder (default: $WENZHAI_SHARED or ../shared)")
+    cand.set_defaults(handler=_candidates)
+
+    agree = sub.add_parser("agreement", help="reader agreement and merge counts of a read-label folder")
+    agree.add_argument("--folder", default="data/themes/read", help="reader files (default: %(default)s)")
+    agree.set_defaults(handler=_agreement)
 
 
 def _config(args: argparse.Namespace):
@@ -154,4 +168,49 @@ def _leakage(args: argparse.Namespace) -> int:
         print(f"{name}: {len(matches)} matching lines, {len(ranges)} ranges")
         if ranges:
             print(f"  {name}: {json.dumps([list(r) for r in ranges])}")
+    return 0
+
+
+def _candidates(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from training.read_labels import assign_readers, draw_candidates, load_read_config, write_candidates
+    from training.weak_labels import load_weak_config, read_refs
+
+    out = Path(args.out)
+    if out.suffix != ".jsonl":
+        raise UsageError(f"--out must name a .jsonl file, got {out}")
+    for name, path in (("--read-config", args.read_config), ("--rules", args.rules), ("--weak", args.weak)):
+        if not Path(path).is_file():
+            raise UsageError(f"{name}: {path} not found")
+    weak = load_weak_config(args.rules)
+    config = load_read_config(args.read_config, weak)
+    candidates = draw_candidates(config, weak, read_refs(args.weak), _shared(args))
+    lists = assign_readers(candidates, config.readers, config.overlap)
+    paths = write_candidates(lists, out)
+    for group, n in Counter(c.group for c in candidates).items():
+        print(f"{group:<24} {n:>5}")
+    print(f"wrote {len(candidates)} lines to {paths[0]} and {len(lists)} reading lists "
+          f"({config.overlap} lines read by everyone): {', '.join(str(p) for p in paths[1:])}")
+    return 0
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from training.read_labels import agreement, merge_reads, read_folder
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"--folder: {folder} not found")
+    reads = read_folder(folder)
+    figures = agreement(reads)
+    merged = merge_reads(reads)
+    print(f"{len(reads)} reads by {len({r.reader for r in reads})} readers")
+    print(f"lines read by more than one reader: {figures['lines']}; unanimous {figures['unanimous']} "
+          f"({figures['unanimous_share']:.1%}); pairwise agreement {figures['pairwise_agreement']:.1%} "
+          f"of {figures['pairs']} pairs")
+    print(f"kept {len(merged.kept)}, ties dropped {len(merged.ties)}, skipped {len(merged.skipped)}")
+    for label, n in sorted(Counter(m.label for m in merged.kept).items()):
+        print(f"  {label:<20} {n:>5}")
     return 0

@@ -34,6 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     x = sub.add_parser("export", help="write a trained model as an fp16 folder (the shipped default)")
     x.add_argument("--model", required=True, help="trained model folder")
     x.add_argument("--out", default="models/default", help="output folder (default: models/default)")
+    x.add_argument(
+        "--max-mb", type=float, default=60.0,
+        help="refuse weights larger than this many MB (default: 60, the limit for the shipped default; 0 = none)",
+    )
     x.set_defaults(handler=run_export)
 
 
@@ -80,6 +84,8 @@ def run_export(args: argparse.Namespace) -> int:
     model = Path(args.model)
     if not (model / "config.json").exists():
         raise ValueError(f"--model: {model} is not a model folder (no config.json)")
-    size_mb = export_fp16(model, Path(args.out))
+    if args.max_mb < 0:
+        raise ValueError(f"--max-mb must be >= 0 (0 = no limit), got {args.max_mb}")
+    size_mb = export_fp16(model, Path(args.out), size_limit_mb=args.max_mb or float("inf"))
     print(f"wrote {args.out} ({size_mb:.1f} MB of fp16 weights)")
     return 0

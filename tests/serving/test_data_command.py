@@ -34,7 +34,7 @@ def write_project(tmp_path, n=12):
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
     )
     config = tmp_path / "data.yaml"
-    config.write_text(f"handwritten_dir: {hw}\nweak_labels: ''\nseed: 1\n", encoding="utf-8")
+    config.write_text(f"handwritten_dir: {hw}\nweak_labels: ''\nread_labels: ''\nseed: 1\n", encoding="utf-8")
     return config
 
 
@@ -62,4 +62,43 @@ def test_bad_arguments_are_usage_errors(tmp_path):
         args.handler(args)
     args = parse(["data", "baseline", "--config", str(config), "--dev", str(tmp_path / "nope.jsonl")])
     with pytest.raises(UsageError, match="--dev"):
+        args.handler(args)
+
+
+def test_candidates_writes_every_line_once_and_the_reading_lists(tmp_path, capsys):
+    (tmp_path / "c.txt").write_text(
+        "".join(f"第{n}段：村民修路建设乡村，编号{n * 7919}，" + "文字" * 20 + "\n" for n in range(1, 61)),
+        encoding="utf-8",
+    )
+    rules = tmp_path / "weak.yaml"
+    rules.write_text("corpora:\n  c: {reader: lines, path: c.txt}\nrules: []\n", encoding="utf-8")
+    weak = tmp_path / "weak.jsonl"
+    weak.write_text("", encoding="utf-8")
+    read_config = tmp_path / "read.yaml"
+    read_config.write_text("readers: 2\noverlap: 3\ngroups:\n  - {name: g, corpus: c, count: 21}\n", encoding="utf-8")
+    out = tmp_path / "lists" / "cand.jsonl"
+    args = parse(["data", "candidates", "--out", str(out), "--read-config", str(read_config), "--rules", str(rules),
+                  "--weak", str(weak), "--shared", str(tmp_path)])
+    assert args.handler(args) == 0
+    every = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(every) == 21 and set(every[0]) == {"corpus", "line", "group", "text"}
+    lists = [out.with_name(f"cand.reader-{k}.jsonl").read_text(encoding="utf-8").splitlines() for k in (1, 2)]
+    assert sorted(map(len, lists)) == [12, 12]
+    assert "wrote 21 lines" in capsys.readouterr().out
+    args = parse(["data", "candidates", "--out", str(out), "--read-config", str(tmp_path / "nope.yaml")])
+    with pytest.raises(UsageError, match="--read-config"):
+        args.handler(args)
+
+
+def test_agreement_prints_the_figures_of_a_reader_folder(tmp_path, capsys):
+    folder = tmp_path / "read"
+    folder.mkdir()
+    for name, label in (("a", "other"), ("b", "other"), ("c", "governance")):
+        (folder / f"{name}.jsonl").write_text(json.dumps({"corpus": "c", "line": 5, "label": label}) + "\n")
+    args = parse(["data", "agreement", "--folder", str(folder)])
+    assert args.handler(args) == 0
+    out = capsys.readouterr().out
+    assert "3 reads by 3 readers" in out and "pairwise agreement 33.3% of 3 pairs" in out and "kept 1" in out
+    args = parse(["data", "agreement", "--folder", str(tmp_path / "missing")])
+    with pytest.raises(UsageError, match="--folder"):
         args.handler(args)

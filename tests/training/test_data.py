@@ -45,7 +45,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 def tiny_config(tmp_path: Path, rows: list[dict], **kw) -> DataConfig:
     write_jsonl(tmp_path / "hw" / "a.jsonl", rows)
-    return DataConfig(handwritten_dir=tmp_path / "hw", weak_labels=None, shared_dir=tmp_path, **kw)
+    return DataConfig(handwritten_dir=tmp_path / "hw", weak_labels=None, read_labels=None, shared_dir=tmp_path, **kw)
 
 
 # ------------------------------------------------------------------------------ config and schema
@@ -100,7 +100,7 @@ def test_missing_field_and_bad_json_are_reported(tmp_path):
         assemble_rows(tiny_config(tmp_path, [row]))
     (tmp_path / "hw" / "a.jsonl").write_text("{not json\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"a\.jsonl:1: not valid JSON"):
-        assemble_rows(DataConfig(handwritten_dir=tmp_path / "hw", weak_labels=None))
+        assemble_rows(DataConfig(handwritten_dir=tmp_path / "hw", weak_labels=None, read_labels=None))
 
 
 def test_texts_are_cleaned_and_later_duplicates_dropped(tmp_path):
