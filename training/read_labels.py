@@ -40,18 +40,18 @@ from training.jsonl import iter_jsonl
 from training.leakage import in_ranges
 from training.weak_labels import (
     TermGroup,
+    TermSelector,
     WeakLabelConfig,
     WeakRef,
     parse_term_groups,
     pseudo_articles,
-    text_matches,
 )
 
 READ_RULE = "read"
 
 
 @dataclass(frozen=True)
-class CandidateGroup:
+class CandidateGroup(TermSelector):
     """Up to ``count`` lines of ``corpus`` whose cleaned text matches ``include`` (all lines when empty)."""
 
     name: str
@@ -65,15 +65,7 @@ class CandidateGroup:
         where = f"group {self.name!r}"
         if self.count < 1:
             raise ValueError(f"{where}: count must be ≥ 1, got {self.count}")
-        lo, hi = self.length
-        if not 0 < lo <= hi:
-            raise ValueError(f"{where}: length must be [min, max] with 0 < min ≤ max, got {list(self.length)}")
-
-    def matches(self, text: str) -> bool:
-        return text_matches(text, self.include, self.exclude, self.length)
-
-    def order_key(self, line: int) -> str:
-        return hashlib.sha1(f"{self.name}:{line}".encode()).hexdigest()
+        self.check_length(where)
 
 
 @dataclass(frozen=True)
@@ -246,6 +238,8 @@ def read_folder(folder: Path) -> list[Read]:
 
 @dataclass(frozen=True)
 class MergedLine:
+    """One line's merged verdict: the majority label, the kept secondaries, and how many read it."""
+
     corpus: str
     line: int
     label: str
@@ -255,6 +249,8 @@ class MergedLine:
 
 @dataclass
 class MergeReport:
+    """What ``merge_reads`` kept, and the lines it dropped as ties or as mostly skipped."""
+
     kept: list[MergedLine]
     ties: list[tuple[str, int]]
     skipped: list[tuple[str, int]]

@@ -65,8 +65,32 @@ def text_matches(
     return all(group.count(text) >= group.min for group in include)
 
 
+class TermSelector:
+    """What weak-label rules and reading groups share: a name, term groups, exclusions, a length range.
+
+    Subclasses are frozen dataclasses with the fields ``name``, ``include``, ``exclude`` and ``length``.
+    """
+
+    name: str
+    include: tuple[TermGroup, ...]
+    exclude: tuple[str, ...]
+    length: tuple[int, int]
+
+    def check_length(self, where: str) -> None:
+        lo, hi = self.length
+        if not 0 < lo <= hi:
+            raise ValueError(f"{where}: length must be [min, max] with 0 < min ≤ max, got {list(self.length)}")
+
+    def matches(self, text: str) -> bool:
+        return text_matches(text, self.include, self.exclude, self.length)
+
+    def order_key(self, line: int) -> str:
+        """Hash order of (name, line): spreads a selection over the corpus instead of taking its start."""
+        return hashlib.sha1(f"{self.name}:{line}".encode()).hexdigest()
+
+
 @dataclass(frozen=True)
-class Rule:
+class Rule(TermSelector):
     """One weak-labelling rule; see the comments in ``configs/weak_labels.yaml`` for each field."""
 
     name: str
@@ -89,21 +113,11 @@ class Rule:
             raise ValueError(f"{where}: secondary repeats the label {self.label!r}")
         if not self.include:
             raise ValueError(f"{where}: needs at least one include group")
-        lo, hi = self.length
-        if not 0 < lo <= hi:
-            raise ValueError(
-                f"{where}: length must be [min, max] with 0 < min ≤ max, got {list(self.length)}"
-            )
+        self.check_length(where)
         if self.max_rows < 1:
             raise ValueError(f"{where}: max_rows must be ≥ 1")
         if not 0 <= self.correct <= self.checked:
             raise ValueError(f"{where}: precision needs 0 ≤ correct ≤ checked")
-
-    def matches(self, text: str) -> bool:
-        return text_matches(text, self.include, self.exclude, self.length)
-
-    def order_key(self, line: int) -> str:
-        return hashlib.sha1(f"{self.name}:{line}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
