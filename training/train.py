@@ -258,8 +258,9 @@ calibrated probabilities and secondary themes.
 - secondary themes: calibrated probability ≥ {report['secondary_threshold']} (micro-F1 {report['secondary_f1_validation']:.3f} on validation)
 
 ## Limits
-- Trained mostly on hand-written and weakly labelled newspaper text; other registers (social media,
-  transcripts of speech) may score lower.
+- Trained on hand-written segments and on real newspaper and news-summary text labelled by lexicon
+  rules or read line by line (1998 People's Daily, 2017–2021 summaries); other registers (social
+  media, transcripts of speech) and other eras may score lower.
 - `digital_government` has the least real text behind it.
 - Scores are calibrated on our validation split, not on every user's distribution.
 """
