@@ -63,7 +63,7 @@ clean:
 # exported to models/teacher, not committed: 66 MB), distil the 6-layer default from the fp32 teacher
 # run, export it fp16 to models/default; each model is evaluated on the dev set. About 45 minutes on
 # 2 cores with nothing else running.
-ADAPT_RUN ?= runs/encoder-mlm
+ADAPT_RUN ?= ./runs/encoder-mlm
 MODEL_RUN ?= runs/theme
 STUDENT_RUN ?= runs/student-l6
 DEV ?= ../shared/dev/themes_dev.jsonl

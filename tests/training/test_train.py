@@ -76,3 +76,20 @@ def test_training_end_to_end_on_tiny_model(tiny_dataset, tiny_encoder_dir, tmp_p
         assert abs(sum(p["scores"].values()) - 1) < 1e-3
         assert p["theme"] not in p["secondary"]
     assert np.allclose(clf.predict_proba([]).shape, (0, len(LABELS)))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("train.yaml", "train"), ("distill.yaml", "train"), ("adapt.yaml", "adapt")]
+)
+def test_shipped_training_configs_load_and_validate(name, kind):
+    """`make model` runs these files: every key must be a known, valid argument."""
+    from pathlib import Path
+
+    from training.arguments import AdaptArguments
+
+    path = Path(__file__).resolve().parents[2] / "configs" / name
+    args = load_arguments(path, {}, AdaptArguments if kind == "adapt" else TrainArguments)
+    if name == "distill.yaml":
+        assert args.teacher and len(args.student_layers) == 6
+    if name == "train.yaml":
+        assert args.encoder.startswith("./"), "a relative encoder folder needs ./ so a missing one is never a hub id"
