@@ -5,8 +5,9 @@ cycled) and is scored on the 128 dev rows. Variants run one after the other; bef
 previous one left is freed and the kernel's peak-RSS counter is reset, so each variant's peak RSS is
 the process's peak while it ran (Python, PyTorch and the libraries included).
 
-Checkpoints: ``models/teacher`` is the fine-tuned 6-layer model; ``models/default`` is the 4-layer
-student distilled from it, which serves by default.
+Checkpoints: ``models/teacher`` is the fine-tuned 12-layer model (built by ``make model``, not
+committed: 66 MB in fp16); ``models/default`` is the 6-layer student distilled from it, which serves
+by default. Without the teacher, run ``--variants ours,reference-default,default-fp32``.
 
 - ``reference``: ``transformers.pipeline("text-classification", top_k=None)`` on the teacher, called one
   text at a time with ``truncation=True, max_length=256`` on the raw text, as a newcomer would. Latency
