@@ -27,7 +27,7 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -236,22 +236,11 @@ def read_folder(folder: Path) -> list[Read]:
     return [r for path in sorted(folder.glob("*.jsonl")) for r in read_reader_file(path)]
 
 
-@dataclass(frozen=True)
-class MergedLine:
-    """One line's merged verdict: the majority label, the kept secondaries, and how many read it."""
-
-    corpus: str
-    line: int
-    label: str
-    secondary: tuple[str, ...]
-    readers: int
-
-
 @dataclass
 class MergeReport:
     """What ``merge_reads`` kept, and the lines it dropped as ties or as mostly skipped."""
 
-    kept: list[MergedLine]
+    kept: list[WeakRef]  # rule ``read``; ``article`` is filled in by ``read_refs_from_folder``
     ties: list[tuple[str, int]]
     skipped: list[tuple[str, int]]
 
@@ -275,7 +264,7 @@ def merge_reads(reads: Iterable[Read]) -> MergeReport:
         label = str(votes[0][0])
         named = Counter(s for r in labelled for s in r.secondary)
         secondary = tuple(s for s in LABELS if s != label and named[s] * 2 >= len(labelled))
-        report.kept.append(MergedLine(key[0], key[1], label, secondary, len(group)))
+        report.kept.append(WeakRef(key[0], key[1], label, secondary, "", READ_RULE))
     return report
 
 
@@ -310,7 +299,7 @@ def read_refs_from_folder(folder: Path, weak: WeakLabelConfig) -> list[WeakRef]:
             raise ValueError(f"{folder}: unknown corpus {corpus!r}; known: {sorted(weak.corpora)}")
         lines = [m for m in merged if m.corpus == corpus]
         articles = pseudo_articles((m.line for m in lines), weak.corpora[corpus].article_gap, f"read-{corpus}")
-        refs += [WeakRef(corpus, m.line, m.label, m.secondary, articles[m.line], READ_RULE) for m in lines]
+        refs += [replace(m, article=articles[m.line]) for m in lines]
     return refs
 
 
