@@ -24,7 +24,6 @@ as the weak labels, with their texts read back from the corpora at build time.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -34,15 +33,16 @@ from typing import Any
 import yaml
 
 from models.text import clean_text
-from models.themes import LABELS, check_label
+from models.themes import LABELS
 from training.corpora import read_corpus
-from training.jsonl import iter_jsonl
+from training.jsonl import iter_jsonl, write_jsonl
 from training.leakage import in_ranges
 from training.weak_labels import (
     TermGroup,
     TermSelector,
     WeakLabelConfig,
     WeakRef,
+    check_ref_row,
     parse_term_groups,
     pseudo_articles,
 )
@@ -132,8 +132,12 @@ class Candidate:
     group: str
     text: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {"corpus": self.corpus, "line": self.line, "group": self.group, "text": self.text}
+    def to_json(self, with_group: bool = True) -> dict[str, Any]:
+        """The JSONL row; reading lists leave ``group`` out so no reader sees which terms drew a line."""
+        row = {"corpus": self.corpus, "line": self.line, "group": self.group, "text": self.text}
+        if not with_group:
+            del row["group"]
+        return row
 
 
 def blocked_lines(
@@ -151,10 +155,14 @@ def draw_candidates(
 ) -> list[Candidate]:
     """Every group's lines in group order; a line goes to the first group that draws it."""
     blocked = blocked_lines(weak, weak_refs, config.near_weak_lines)
+    cleaned: dict[str, list[str]] = {}  # each corpus read and cleaned once, whatever the number of groups
     taken: set[tuple[str, int]] = set()
     out: list[Candidate] = []
     for group in config.groups:
-        texts = [clean_text(t) if t else "" for t in read_corpus(weak.corpora[group.corpus], shared_dir)]
+        if group.corpus not in cleaned:
+            lines = read_corpus(weak.corpora[group.corpus], shared_dir)
+            cleaned[group.corpus] = [clean_text(t) if t else "" for t in lines]
+        texts = cleaned[group.corpus]
         ranges = blocked.get(group.corpus, ())
         hits = [
             n
@@ -201,31 +209,18 @@ def read_reader_file(path: Path) -> list[Read]:
     reads: list[Read] = []
     seen: set[tuple[str, int]] = set()
     for where, row in iter_jsonl(path):
-        if not isinstance(row, dict):
-            raise ValueError(f"{where}: expected a JSON object")
-        for key in ("corpus", "line"):
-            if key not in row:
-                raise ValueError(f"{where}: missing field {key!r}")
-        if not isinstance(row["line"], int) or isinstance(row["line"], bool) or row["line"] < 1:
-            raise ValueError(f"{where}: field 'line' must be a positive integer, got {row['line']!r}")
-        key = (str(row["corpus"]), row["line"])
+        skip = isinstance(row, dict) and row.get("skip") is True
+        if isinstance(row, dict) and not skip and "label" not in row:
+            raise ValueError(f"{where}: missing field 'label' (or \"skip\": true)")
+        key = check_ref_row(row, where, ())
         if key in seen:
             raise ValueError(f"{where}: {key[0]} line {key[1]} is read twice in this file")
         seen.add(key)
-        if row.get("skip") is True:
+        if skip:
             reads.append(Read(path.stem, key[0], key[1], None))
             continue
-        if "label" not in row:
-            raise ValueError(f"{where}: missing field 'label' (or \"skip\": true)")
-        check_label(row["label"], f"{where}: field 'label'")
-        secondary = row.get("secondary") or []
-        if not isinstance(secondary, list):
-            raise ValueError(f"{where}: field 'secondary' must be a list of labels")
-        for s in secondary:
-            check_label(s, f"{where}: field 'secondary'")
-        reads.append(
-            Read(path.stem, key[0], key[1], row["label"], tuple(s for s in secondary if s != row["label"]))
-        )
+        secondary = tuple(s for s in row.get("secondary") or () if s != row["label"])
+        reads.append(Read(path.stem, key[0], key[1], row["label"], secondary))
     return reads
 
 
@@ -309,12 +304,9 @@ def write_candidates(lists: Sequence[Sequence[Candidate]], out: Path) -> list[Pa
     everyone: dict[tuple[str, int], Candidate] = {}
     for reading in lists:
         everyone.update({(c.corpus, c.line): c for c in reading})
+    write_jsonl(out, (c.to_json() for c in everyone.values()))
     paths = [out]
-    out.write_text("".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in everyone.values()),
-                   encoding="utf-8")
     for k, reading in enumerate(lists, start=1):
-        path = out.with_name(f"{out.stem}.reader-{k}.jsonl")
-        path.write_text("".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in reading),
-                        encoding="utf-8")
-        paths.append(path)
+        paths.append(out.with_name(f"{out.stem}.reader-{k}.jsonl"))
+        write_jsonl(paths[-1], (c.to_json(with_group=False) for c in reading))
     return paths

@@ -29,7 +29,7 @@ import yaml
 
 from models.themes import check_label
 from training.corpora import CorpusSpec, read_corpus
-from training.jsonl import iter_jsonl
+from training.jsonl import iter_jsonl, write_jsonl
 from training.leakage import in_ranges
 
 
@@ -327,29 +327,40 @@ def select(
 
 
 def write_refs(refs: Iterable[WeakRef], path: str | Path) -> int:
-    rows = [json.dumps(r.to_json(), ensure_ascii=False) for r in refs]
-    Path(path).write_text("".join(row + "\n" for row in rows), encoding="utf-8")
-    return len(rows)
+    return write_jsonl(path, (r.to_json() for r in refs))
+
+
+def check_ref_row(row: Any, where: str, required: Sequence[str]) -> tuple[str, int]:
+    """Validate a labelled line reference read from JSONL (weak or read labels): ``(corpus, line)``.
+
+    ``required`` names the fields it must have besides ``corpus`` and ``line``; a ``label`` and any
+    ``secondary`` labels present are checked too. Errors name ``where`` and the field.
+    """
+    if not isinstance(row, dict):
+        raise ValueError(f"{where}: expected a JSON object")
+    for key in ("corpus", "line", *required):
+        if key not in row:
+            raise ValueError(f"{where}: missing field {key!r}")
+    line = row["line"]
+    if not isinstance(line, int) or isinstance(line, bool) or line < 1:
+        raise ValueError(f"{where}: field 'line' must be a positive integer, got {line!r}")
+    if "label" in row:
+        check_label(row["label"], f"{where}: field 'label'")
+    secondary = row.get("secondary") or []
+    if not isinstance(secondary, list):
+        raise ValueError(f"{where}: field 'secondary' must be a list of labels")
+    for label in secondary:
+        check_label(label, f"{where}: field 'secondary'")
+    return str(row["corpus"]), line
 
 
 def read_refs(path: str | Path) -> list[WeakRef]:
     """Read ``weak_labels.jsonl``; errors name the file, line and field."""
     refs = []
     for where, row in iter_jsonl(path):
-        for key in ("corpus", "line", "label", "article", "rule"):
-            if key not in row:
-                raise ValueError(f"{where}: missing field {key!r}")
-        if not isinstance(row["line"], int) or row["line"] < 1:
-            raise ValueError(f"{where}: field 'line' must be a positive integer, got {row['line']!r}")
-        check_label(row["label"], f"{where}: label")
-        secondary = row.get("secondary") or []
-        for s in secondary:
-            check_label(s, f"{where}: secondary")
-        refs.append(
-            WeakRef(
-                row["corpus"], row["line"], row["label"], tuple(secondary), str(row["article"]), row["rule"]
-            )
-        )
+        corpus, line = check_ref_row(row, where, ("label", "article", "rule"))
+        secondary = tuple(row.get("secondary") or ())
+        refs.append(WeakRef(corpus, line, row["label"], secondary, str(row["article"]), row["rule"]))
     return refs
 
 

@@ -84,6 +84,7 @@ def test_candidates_writes_every_line_once_and_the_reading_lists(tmp_path, capsy
     assert len(every) == 21 and set(every[0]) == {"corpus", "line", "group", "text"}
     lists = [out.with_name(f"cand.reader-{k}.jsonl").read_text(encoding="utf-8").splitlines() for k in (1, 2)]
     assert sorted(map(len, lists)) == [12, 12]
+    assert set(json.loads(lists[0][0])) == {"corpus", "line", "text"}  # readers never see the drawing group
     assert "wrote 21 lines" in capsys.readouterr().out
     args = parse(["data", "candidates", "--out", str(out), "--read-config", str(tmp_path / "nope.yaml")])
     with pytest.raises(UsageError, match="--read-config"):
