@@ -50,7 +50,7 @@ lint: setup
 # the server's start-up only loads; a failure there (e.g. no onnxruntime) leaves the server on PyTorch.
 serve: setup
 	-$(BIN)/wenzhai model optimize
-	$(BIN)/bentoml serve serving.service:Wenzhai --port $(PORT)
+	$(BIN)/bentoml serve wenzhai.serving.service:Wenzhai --port $(PORT)
 
 analyze: setup
 	$(BIN)/wenzhai analyze $(SEED)

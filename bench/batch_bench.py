@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.tiny_models when run as a script
 
-from serving.batch.runner import BatchCounts, BatchJob, run_batch  # noqa: E402
+from wenzhai.serving.batch.runner import BatchCounts, BatchJob, run_batch  # noqa: E402
 
 NICENESS_ENV = "RAY_worker_niceness"  # Ray reads its config from RAY_<name> variables
 TEXT_SOURCES = [REPO.parent / "shared" / "dev" / "themes_dev.jsonl", REPO / "data" / "themes" / "handwritten"]
@@ -46,7 +46,7 @@ def resolve_model(choice: str, workdir: Path) -> str:
 
         return str(build_tiny_classifier(workdir / "tiny-model"))
     if choice == "default":
-        from models.loading import default_model_dir
+        from wenzhai.models.loading import default_model_dir
 
         path = default_model_dir()
         if path is None:

@@ -36,7 +36,7 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from serving.process import BentoServer  # noqa: E402
+from tests.server_process import BentoServer  # noqa: E402
 
 SEED_PAGE = REPO_ROOT.parent / "shared" / "seed" / "page.txt"
 FALLBACK_TEXTS = [

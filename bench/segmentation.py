@@ -10,8 +10,8 @@ import statistics
 import time
 from pathlib import Path
 
-from models.segmentation import segment_page
-from models.text import clean_page
+from wenzhai.models.segmentation import segment_page
+from wenzhai.models.text import clean_page
 
 
 def main() -> None:

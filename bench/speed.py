@@ -101,14 +101,14 @@ def reset_peak_rss() -> None:
 def macro_f1(gold: list[str], pred: list[str]) -> float:
     from sklearn.metrics import f1_score
 
-    from models.themes import LABELS
+    from wenzhai.models.themes import LABELS
 
     return float(f1_score(gold, pred, labels=list(LABELS), average="macro", zero_division=0))
 
 
 def essay_text() -> str:
     """About 20,000 characters of real body text: the seed page's body paragraphs, repeated."""
-    from models.text import clean_page
+    from wenzhai.models.text import clean_page
 
     body = [p.text for p in clean_page(SEED.read_text(encoding="utf-8")) if p.kind == "body"]
     paragraphs: list[str] = []
@@ -158,7 +158,7 @@ def run_reference(checkpoint: Path, threads: int, texts: list[str], dev: list[di
 
 def run_ours(checkpoint: Path, threads: int, batch_size: int, backend: str | None, extras: bool, call_size: int,
              texts: list[str], dev: list[dict[str, Any]], essay_runs: int) -> dict[str, Any]:
-    from models.classifier import ThemeClassifier
+    from wenzhai.models.classifier import ThemeClassifier
 
     load_start = time.perf_counter()
     clf = ThemeClassifier.from_pretrained(checkpoint, threads=threads, batch_size=batch_size, backend=backend)
@@ -183,8 +183,8 @@ def run_ours(checkpoint: Path, threads: int, batch_size: int, backend: str | Non
 
 
 def run_extras(clf, runs: int) -> dict[str, Any]:
-    from models.pipeline import Pipeline
-    from models.summarizer import Summarizer
+    from wenzhai.models.pipeline import Pipeline
+    from wenzhai.models.summarizer import Summarizer
 
     summarizer = Summarizer.from_classifier(clf)
     pipe = Pipeline(classifier=clf, summarizer=summarizer)  # what models.loading.load_pipeline builds

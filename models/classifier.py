@@ -17,17 +17,17 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.backends import BACKEND_ENV, BACKENDS
-from models.onnx_runtime import (
+from wenzhai.models.backends import BACKEND_ENV, BACKENDS
+from wenzhai.models.onnx_runtime import (
     OnnxEncoder,
     OnnxLogits,
     cached_encoder_onnx,
     cached_int8_onnx,
     onnxruntime_available,
 )
-from models.text import clean_text
-from models.themes import THEMES
-from models.windows import aggregate_window_logits, encode_windows, length_sorted_batches
+from wenzhai.models.text import clean_text
+from wenzhai.models.themes import THEMES
+from wenzhai.models.windows import aggregate_window_logits, encode_windows, length_sorted_batches
 
 
 @dataclass
@@ -166,7 +166,7 @@ class ThemeClassifier:
         On the 'onnx-int8' backend it runs on ONNX Runtime (fp32, built once into the cache); if that
         cannot be built, or on other backends, it is the PyTorch encoder itself.
         """
-        from models.sentence_embedder import LowerLayers
+        from wenzhai.models.sentence_embedder import LowerLayers
 
         encoder = self.model.base_model
         if self.onnx_model is not None and self.source_dir is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from models.pipeline import Pipeline
+from wenzhai.models.pipeline import Pipeline
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_MODEL_DIR = PACKAGE_DIR / "default"
@@ -38,7 +38,7 @@ def load_classifier(
     ``backend`` (None = ``$WENZHAI_BACKEND``, else the model folder's own) picks how the encoder runs;
     see ``models.classifier.InferenceSettings.backend``.
     """
-    from models.classifier import ThemeClassifier
+    from wenzhai.models.classifier import ThemeClassifier
 
     path = model_path(model)
     if path is None:
@@ -52,7 +52,7 @@ def load_pipeline(
     """Build a pipeline from a model folder (``"none"`` = text statistics only)."""
     if model == "none" or model_path(model) is None:
         return Pipeline()
-    from models.summarizer import Summarizer
+    from wenzhai.models.summarizer import Summarizer
 
     classifier = load_classifier(model, threads=threads, backend=backend)
     # The summariser reads sentences with the classifier's own encoder: one model in memory.

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.encoders.cache import cached_build, default_cache_root
+from wenzhai.models.encoders.cache import cached_build, default_cache_root
 
 ONNX_FILE = "model.onnx"
 FINGERPRINTED = ("config.json", "model.safetensors")  # what an ONNX file is derived from
@@ -217,7 +217,7 @@ def cached_encoder_onnx(
     hurts most; ONNX Runtime alone ran them 2.5x faster than PyTorch with the same vectors
     (cosine >= 0.99999 on a 20,000-character essay).
     """
-    from models.sentence_embedder import LowerLayers
+    from wenzhai.models.sentence_embedder import LowerLayers
 
     module = encoder if layers is None else LowerLayers(encoder, layers)
 

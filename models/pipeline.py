@@ -11,10 +11,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from models import __version__
-from models.inputs import check_text
-from models.segmentation import Segment, SegmentationConfig, segment_page
-from models.text import Paragraph, clean_page
+from wenzhai.models import __version__
+from wenzhai.models.inputs import check_text
+from wenzhai.models.segmentation import Segment, SegmentationConfig, segment_page
+from wenzhai.models.text import Paragraph, clean_page
 
 
 def segment_text(seg: Segment) -> str:
@@ -113,7 +113,7 @@ class Pipeline:
 
     def _add_keywords(self, seg_dicts: list[dict[str, Any]]) -> list[str]:
         """Keywords per segment (on each row) and of the whole page (returned): why the summary says what it says."""
-        from models.keywords import extract_keywords, keywords_by_segment
+        from wenzhai.models.keywords import extract_keywords, keywords_by_segment
 
         n = self.config.keywords
         for row, words in zip(seg_dicts, keywords_by_segment([row["text"] for row in seg_dicts], n), strict=True):

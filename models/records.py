@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from models.inputs import InputError, check_text
+from wenzhai.models.inputs import InputError, check_text
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.text.cohesion import HeadingFit, topic_cuts
-from models.text.types import Paragraph
+from wenzhai.models.text.cohesion import HeadingFit, topic_cuts
+from wenzhai.models.text.types import Paragraph
 
 CONTENT_KINDS = ("body", "caption")
 

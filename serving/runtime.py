@@ -180,7 +180,7 @@ def resolve_model(location: str) -> Path | None:
 
     Raises ValueError with the setting's name when the location cannot be a model.
     """
-    from models.loading import default_model_dir
+    from wenzhai.models.loading import default_model_dir
 
     if location == "none":
         return None

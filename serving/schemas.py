@@ -23,9 +23,9 @@ from pydantic import (
     model_validator,
 )
 
-from models.inputs import MAX_TEXT_CHARS, InputError, check_text
-from models.themes import LABELS
-from serving.runtime import load_config
+from wenzhai.models.inputs import MAX_TEXT_CHARS, InputError, check_text
+from wenzhai.models.themes import LABELS
+from wenzhai.serving.runtime import load_config
 
 LIMITS = load_config()
 MAX_ID_CHARS = 200

@@ -21,11 +21,11 @@ from typing import Any, NamedTuple, TypeVar
 import bentoml
 from starlette.responses import JSONResponse
 
-from models.inputs import InputError
-from serving import runtime
-from serving.guard import RequestGuard
-from serving.model_lock import ModelLock
-from serving.schemas import (
+from wenzhai.models.inputs import InputError
+from wenzhai.serving import runtime
+from wenzhai.serving.guard import RequestGuard
+from wenzhai.serving.model_lock import ModelLock
+from wenzhai.serving.schemas import (
     LIMITS,
     AnalyzeRequest,
     AnalyzeResponse,
@@ -38,7 +38,7 @@ from serving.schemas import (
     TagRequest,
     TagResult,
 )
-from serving.ui import ui_app
+from wenzhai.serving.ui import ui_app
 
 logger = logging.getLogger("wenzhai.service")
 THREADS = LIMITS.threads_per_worker()
@@ -68,13 +68,13 @@ class ModelState:
         self.metrics: Any = None  # serving.metrics.ServiceMetrics, made inside the worker
 
     def start(self, model_dir: Path | None) -> None:
-        from serving.metrics import ServiceMetrics
+        from wenzhai.serving.metrics import ServiceMetrics
 
         self.metrics = ServiceMetrics()
         threading.Thread(target=self._load, args=(model_dir,), name="wenzhai-load", daemon=True).start()
 
     def _load(self, model_dir: Path | None) -> None:
-        from models.loading import load_pipeline
+        from wenzhai.models.loading import load_pipeline
 
         try:
             pipeline = load_pipeline(model_dir if model_dir else "none", threads=THREADS)

@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         tag = save_to_store(args.model_dir, args.name)
     except (ValueError, OSError) as exc:
-        print(f"serving.store: error: {exc}", file=sys.stderr)
+        print(f"wenzhai.serving.store: error: {exc}", file=sys.stderr)
         return 2
     print(f"saved {tag}; serve it with WENZHAI_MODEL=bentoml:{tag}")
     return 0

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from models.themes import THEMES
+from wenzhai.models.themes import THEMES
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 

@@ -71,8 +71,8 @@ def build_tiny_classifier(path: Path, seed: int = 0, max_length: int = 128, wind
     import torch
     from transformers import BertForSequenceClassification
 
-    from models.classifier import InferenceSettings, store_settings
-    from models.themes import ID2LABEL, LABEL2ID
+    from wenzhai.models.classifier import InferenceSettings, store_settings
+    from wenzhai.models.themes import ID2LABEL, LABEL2ID
 
     path.mkdir(parents=True, exist_ok=True)
     tokenizer = build_tiny_tokenizer(path)

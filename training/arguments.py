@@ -89,7 +89,7 @@ class TrainArguments(EncoderArguments):
             raise ValueError("warmup_ratio must be in [0, 1)")
         if self.num_layers < 0 or self.max_train_rows < 0 or self.early_stopping_patience < 0:
             raise ValueError("num_layers, max_train_rows and early_stopping_patience must be >= 0")
-        from models.backends import BACKENDS
+        from wenzhai.models.backends import BACKENDS
 
         if any(float(x) != int(x) or x < 0 for x in self.student_layers):
             raise ValueError("student_layers must be layer numbers >= 0")

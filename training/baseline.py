@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.themes import LABELS
+from wenzhai.models.themes import LABELS
 
 
 @dataclass

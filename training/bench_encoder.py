@@ -52,7 +52,7 @@ def _size_mb(folder: Path) -> float:
 
 
 def _bench_sentences(n: int) -> list[str]:
-    from models.encoders import people_daily_texts
+    from wenzhai.training.encoders import people_daily_texts
 
     texts = [t for t in people_daily_texts() if len(t) >= 20]
     step = max(1, len(texts) // n)
@@ -80,7 +80,8 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(cfg.threads)
-    from models.encoders import embed_texts, load_encoder, resolve_encoder
+    from wenzhai.models.encoders import embed_texts
+    from wenzhai.training.encoders import load_encoder, resolve_encoder
 
     sentences = _bench_sentences(cfg.sentences)
     load = os.getloadavg()

@@ -26,12 +26,12 @@ from typing import Any, TextIO
 
 import yaml
 
-from models.text import clean_text
-from models.themes import LABELS, check_label
-from training.corpora import corpus_line
-from training.dedup import DuplicatePair, find_near_duplicates
-from training.jsonl import iter_jsonl
-from training.weak_labels import WeakLabelConfig, WeakRef, load_weak_config, read_refs
+from wenzhai.models.text import clean_text
+from wenzhai.models.themes import LABELS, check_label
+from wenzhai.training.corpora import corpus_line
+from wenzhai.training.dedup import DuplicatePair, find_near_duplicates
+from wenzhai.training.jsonl import iter_jsonl
+from wenzhai.training.weak_labels import WeakLabelConfig, WeakRef, load_weak_config, read_refs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 COLUMNS: tuple[str, ...] = ("id", "text", "label", "secondary", "source", "article", "register")
@@ -182,7 +182,7 @@ def load_weak(refs_path: Path, weak: WeakLabelConfig, shared_dir: Path) -> list[
 
 def load_read(folder: Path, weak: WeakLabelConfig, shared_dir: Path) -> list[tuple[str, dict[str, Any]]]:
     """The majority labels of the reader files in ``folder`` as rows (ids ``read-<corpus>-<line>``)."""
-    from training.read_labels import read_refs_from_folder
+    from wenzhai.training.read_labels import read_refs_from_folder
 
     return refs_to_rows(read_refs_from_folder(folder, weak), str(folder), weak, shared_dir, id_prefix="read-")
 

@@ -18,7 +18,7 @@ from typing import Any
 import torch
 from transformers import Trainer
 
-from models.classifier import ThemeClassifier
+from wenzhai.models.classifier import ThemeClassifier
 
 IGNORE_LABEL = -100  # windows without a gold label (unlabelled text): soft targets only
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from training.arguments import AdaptArguments
+from wenzhai.training.arguments import AdaptArguments
 
 
 def adapt(args: AdaptArguments) -> dict[str, Any]:
@@ -36,10 +36,10 @@ def adapt(args: AdaptArguments) -> dict[str, Any]:
         set_seed,
     )
 
-    from models.encoders import resolve_encoder
-    from training.data import DataConfig
-    from training.train import keep_first_layers
-    from training.unlabelled import unlabelled_texts
+    from wenzhai.training.data import DataConfig
+    from wenzhai.training.encoders import resolve_encoder
+    from wenzhai.training.train import keep_first_layers
+    from wenzhai.training.unlabelled import unlabelled_texts
 
     started = time.time()
     set_seed(args.seed)

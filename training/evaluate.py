@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from models.themes import LABEL2ID, LABELS
-from training.calibration import expected_calibration_error, reliability_bins
+from wenzhai.models.themes import LABEL2ID, LABELS
+from wenzhai.training.calibration import expected_calibration_error, reliability_bins
 
 
 def label_report(gold: list[str], pred: list[str]) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def read_labelled(path: Path) -> list[dict[str, Any]]:
 
 def model_training_rows(model_dir: Path) -> list[dict[str, Any]]:
     """The training split the model was trained on (data config and seed from its training report)."""
-    from training.data import DataConfig, assemble_rows
+    from wenzhai.training.data import DataConfig, assemble_rows
 
     report_path = model_dir / "training_report.json"
     arguments = json.loads(report_path.read_text(encoding="utf-8"))["arguments"] if report_path.exists() else {}
@@ -101,7 +101,7 @@ def model_training_rows(model_dir: Path) -> list[dict[str, Any]]:
 
 def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline: bool = True) -> dict[str, Any]:
     """Score ``model_dir`` on ``data``; write plots and ``report.md`` into ``out_dir``."""
-    from models.classifier import ThemeClassifier
+    from wenzhai.models.classifier import ThemeClassifier
 
     rows = read_labelled(data)
     out_dir = out_dir or model_dir / "eval"
@@ -117,7 +117,7 @@ def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline:
     if len(clear) < len(rows):
         results["model_unambiguous"] = label_report([gold[i] for i in clear], [pred[i] for i in clear])
     if baseline:
-        from training.baseline import run_baseline
+        from wenzhai.training.baseline import run_baseline
 
         base = run_baseline(model_training_rows(model_dir), rows)
         results["baseline"] = label_report(gold, base.predictions)

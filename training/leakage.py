@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from training.dedup import ShingleIndex
+from wenzhai.training.dedup import ShingleIndex
 
 DEFAULT_MIN_CONTAINMENT = 0.5
 DEFAULT_MIN_CHARS = 20  # shorter lines (bylines, datelines) share stock phrases with everything

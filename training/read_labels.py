@@ -32,12 +32,12 @@ from typing import Any
 
 import yaml
 
-from models.text import clean_text
-from models.themes import LABELS
-from training.corpora import read_corpus
-from training.jsonl import iter_jsonl, write_jsonl
-from training.leakage import in_ranges
-from training.weak_labels import (
+from wenzhai.models.text import clean_text
+from wenzhai.models.themes import LABELS
+from wenzhai.training.corpora import read_corpus
+from wenzhai.training.jsonl import iter_jsonl, write_jsonl
+from wenzhai.training.leakage import in_ranges
+from wenzhai.training.weak_labels import (
     TermGroup,
     TermSelector,
     WeakLabelConfig,

@@ -43,11 +43,11 @@ from typing import Any
 
 import numpy as np
 
-from models.encoders import default_cache_root
-from models.summarizer import DEFAULT_ENCODER, DEFAULT_LAYERS, Summarizer, SummarizerConfig
-from training.summary_baselines import lead, random_pick, textrank
-from training.summary_data import Document, assembled_essays, load_lcsts, long_text, seed_essays
-from training.summary_rouge import (
+from wenzhai.models.encoders import default_cache_root
+from wenzhai.models.summarizer import DEFAULT_ENCODER, DEFAULT_LAYERS, Summarizer, SummarizerConfig
+from wenzhai.training.summary_baselines import lead, random_pick, textrank
+from wenzhai.training.summary_data import Document, assembled_essays, load_lcsts, long_text, seed_essays
+from wenzhai.training.summary_rouge import (
     ROUGE_TYPES,
     SentenceRouge,
     make_scorer,
@@ -102,7 +102,8 @@ def layer_embeddings(
     path = cache_dir / f"layers-{key}.npy"
     if path.exists():
         return np.load(path).astype(np.float32)
-    from models.encoders import embed_texts, load_encoder
+    from wenzhai.models.encoders import embed_texts
+    from wenzhai.training.encoders import load_encoder
 
     model, tokenizer = load_encoder(spec)
     wrapped = _AllLayers(model)
@@ -278,9 +279,9 @@ def measure_speed(text: str, spec: str, depths: Sequence[int], threads: int, pre
     """Seconds to summarise ``text`` to 3 sentences per encoder depth, and to extract its keywords."""
     import torch
 
-    from models.encoders import load_encoder
-    from models.keywords import extract_keywords
-    from models.sentence_embedder import EmbedderSettings, EncoderEmbedder
+    from wenzhai.models.keywords import extract_keywords
+    from wenzhai.models.sentence_embedder import EmbedderSettings, EncoderEmbedder
+    from wenzhai.training.encoders import load_encoder
 
     torch.set_num_threads(threads)
     model, tokenizer = load_encoder(spec)
@@ -551,12 +552,13 @@ def verdict(
 
 def seed_section(shared: Path, args: argparse.Namespace) -> list[str]:
     """The seed page's two long essays, summarised by the shipped summariser (real encoder path)."""
-    from models.keywords import extract_keywords
+    from wenzhai.models.keywords import extract_keywords
+    from wenzhai.training.encoders import load_encoder
 
-    ours = Summarizer.from_encoder(args.encoder, prefix=args.prefix)
+    ours = Summarizer.from_encoder(*load_encoder(args.encoder), prefix=args.prefix)
     lines = ["", "## The seed page's two 千万工程 essays, 3 sentences each", "",
              "No reference summary exists; these are printed to be read. Produced by "
-             f"`Summarizer.from_encoder({args.encoder!r})` with the shipped defaults."]
+             f"`Summarizer.from_encoder(*load_encoder({args.encoder!r}))` with the shipped defaults."]
     seed = (shared / "seed" / "page.txt").read_text(encoding="utf-8")
     for title, paragraphs in seed_essays(seed):
         doc = Document.from_paragraphs("seed", paragraphs)

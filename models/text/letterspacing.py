@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from models.text.chars import is_wide
-from models.text.mapped import MappedText
+from wenzhai.models.text.chars import is_wide
+from wenzhai.models.text.mapped import MappedText
 
 _SPACE_RUN = re.compile(r"\s+")
 

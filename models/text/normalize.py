@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from models.text.mapped import MappedText
+from wenzhai.models.text.mapped import MappedText
 
 _FULLWIDTH_OFFSET = 0xFF10 - ord("0")
 

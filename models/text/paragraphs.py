@@ -27,9 +27,9 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from models.text.chars import display_width, ends_sentence
-from models.text.doubling import DEFAULT_MIN_CHARS, collapse_doubling
-from models.text.kinds import (
+from wenzhai.models.text.chars import display_width, ends_sentence
+from wenzhai.models.text.doubling import DEFAULT_MIN_CHARS, collapse_doubling
+from wenzhai.models.text.kinds import (
     is_author_line,
     is_bracket_byline,
     is_caption_text,
@@ -37,10 +37,10 @@ from models.text.kinds import (
     is_heading_text,
     is_photo_credit,
 )
-from models.text.letterspacing import remove_letter_spacing
-from models.text.mapped import MappedText
-from models.text.normalize import normalize
-from models.text.types import Paragraph, ParagraphKind
+from wenzhai.models.text.letterspacing import remove_letter_spacing
+from wenzhai.models.text.mapped import MappedText
+from wenzhai.models.text.normalize import normalize
+from wenzhai.models.text.types import Paragraph, ParagraphKind
 
 # The same line breaks as str.splitlines, so "a line" means what Python means by it.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")

@@ -14,8 +14,8 @@ Rules (Chinese punctuation conventions):
 
 from __future__ import annotations
 
-from models.text.chars import CLOSER_OF, CLOSING, SENTENCE_END, SOFT_END
-from models.text.types import Paragraph, Sentence, span_of
+from wenzhai.models.text.chars import CLOSER_OF, CLOSING, SENTENCE_END, SOFT_END
+from wenzhai.models.text.types import Paragraph, Sentence, span_of
 
 DEFAULT_MAX_QUOTE_CHARS = 120
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")

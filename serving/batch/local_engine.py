@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from serving.batch.scoring import Outcome, ScorerSpec, process_rows
-from serving.batch.sources import InputFile, read_rows
+from wenzhai.serving.batch.scoring import Outcome, ScorerSpec, process_rows
+from wenzhai.serving.batch.sources import InputFile, read_rows
 
 
 class LocalEngine:

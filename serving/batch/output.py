@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from serving.batch.scoring import row_key
-from serving.commands import UsageError
+from wenzhai.cli.commands import UsageError
+from wenzhai.serving.batch.scoring import row_key
 
 
 @dataclass

@@ -21,9 +21,9 @@ import pyarrow as pa
 import ray
 from ray.data.datasource import FileBasedDatasource
 
-from serving.batch.scoring import Outcome, ScorerSpec, process_rows
-from serving.batch.sources import InputFile, RawRow, read_rows
-from serving.commands import UsageError
+from wenzhai.cli.commands import UsageError
+from wenzhai.serving.batch.scoring import Outcome, ScorerSpec, process_rows
+from wenzhai.serving.batch.sources import InputFile, RawRow, read_rows
 
 ROW_SCHEMA = pa.schema(
     [("source", pa.string()), ("row_no", pa.int64()), ("line", pa.string()), ("problem", pa.string())]

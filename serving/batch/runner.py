@@ -14,10 +14,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from serving.batch.output import open_output
-from serving.batch.scoring import ERROR, OK, SKIPPED, ScorerSpec
-from serving.batch.sources import find_inputs
-from serving.commands import UsageError
+from wenzhai.cli.commands import UsageError
+from wenzhai.serving.batch.output import open_output
+from wenzhai.serving.batch.scoring import ERROR, OK, SKIPPED, ScorerSpec
+from wenzhai.serving.batch.sources import find_inputs
 
 ENGINES: tuple[str, ...] = ("local", "ray")
 
@@ -53,7 +53,7 @@ class BatchJob:
 
     def scorer_spec(self) -> ScorerSpec:
         """The spec workers build their scorer from, with the model folder resolved here, once."""
-        from models.loading import model_path
+        from wenzhai.models.loading import model_path
 
         model = None if self.model == "none" else model_path(self.model)
         return ScorerSpec(
@@ -87,11 +87,11 @@ class BatchCounts:
 
 def make_engine(job: BatchJob):
     if job.engine == "local":
-        from serving.batch.local_engine import LocalEngine
+        from wenzhai.serving.batch.local_engine import LocalEngine
 
         return LocalEngine()
     try:
-        from serving.batch.ray_engine import RayEngine
+        from wenzhai.serving.batch.ray_engine import RayEngine
     except ImportError as exc:
         raise UsageError(f"--engine ray needs Ray Data ({exc}); install it with: pip install 'ray[data]'") from None
     return RayEngine(address=job.address, actors=job.actors, cpus_per_actor=job.cpus_per_actor)

@@ -13,8 +13,8 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from models.records import Record, parse_record
-from serving.batch.sources import RawRow
+from wenzhai.models.records import Record, parse_record
+from wenzhai.serving.batch.sources import RawRow
 
 MODES: tuple[str, ...] = ("analyze", "tag", "summarize")
 
@@ -68,18 +68,18 @@ class ScorerSpec:
             torch.set_num_threads(self.threads)
         n = self.summary_sentences
         if self.mode == "analyze":
-            from models.loading import load_pipeline
+            from wenzhai.models.loading import load_pipeline
 
             pipeline = load_pipeline(self.model or "none", threads=self.threads)
             return Scorer(self.mode, lambda text: pipeline.analyze(text, summary_sentences=n))
         if self.mode == "tag":
-            from models.loading import load_classifier
+            from wenzhai.models.loading import load_classifier
 
             predict = load_classifier(self.model, threads=self.threads).predict
             return Scorer(self.mode, lambda text: predict([text])[0], many=predict)
         from argparse import Namespace
 
-        from serving.commands.summarize import load_summarizer
+        from wenzhai.cli.commands.summarize import load_summarizer
 
         summarizer = load_summarizer(Namespace(model=self.model, encoder=None, layers=None))
         return Scorer(self.mode, lambda text: summarizer.document_summary(text, max_sentences=n))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from serving.commands import UsageError
+from wenzhai.cli.commands import UsageError
 
 SUFFIX_KINDS: dict[str, str] = {".jsonl": "jsonl", ".parquet": "parquet"}
 READ_BLOCK_BYTES = 1 << 20

@@ -1,8 +1,14 @@
 import numpy as np
 import pytest
 
-from models.classifier import NON_CHINESE_OTHER_PROB, InferenceSettings, ThemeClassifier, has_chinese, softmax
-from models.themes import ID2LABEL, LABEL2ID, LABELS
+from wenzhai.models.classifier import (
+    NON_CHINESE_OTHER_PROB,
+    InferenceSettings,
+    ThemeClassifier,
+    has_chinese,
+    softmax,
+)
+from wenzhai.models.themes import ID2LABEL, LABEL2ID, LABELS
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from models.loading import DEFAULT_MODEL_DIR
-from models.themes import LABELS
+from wenzhai.models.loading import DEFAULT_MODEL_DIR
+from wenzhai.models.themes import LABELS
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +21,7 @@ SEED_THEMES = [  # ../shared/LABELING.md, "The example page seed/page.txt contai
 
 @pytest.fixture(scope="module")
 def default_pipeline():
-    from models.loading import load_pipeline
+    from wenzhai.models.loading import load_pipeline
 
     return load_pipeline()
 

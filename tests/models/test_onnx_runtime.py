@@ -3,9 +3,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import onnx_runtime
-from models.classifier import ThemeClassifier
 from tests.tiny_models import build_tiny_classifier
+from wenzhai.models import onnx_runtime
+from wenzhai.models.classifier import ThemeClassifier
 
 TEXTS = ["乡村振兴建设，村里修好了路。", "企业职工技能比武" * 12, "政务服务一网通办", "花", "Hello 2024"]
 
@@ -80,7 +80,7 @@ def test_onnx_file_is_built_once_and_keyed_by_the_weights(tiny_dir, cache_dir, o
 
 
 def test_without_onnxruntime_it_falls_back_to_torch_with_a_warning(tiny_dir, monkeypatch):
-    import models.classifier as classifier_module
+    import wenzhai.models.classifier as classifier_module
 
     monkeypatch.setattr(classifier_module, "onnxruntime_available", lambda: False)
     with pytest.warns(UserWarning, match="onnxruntime is not installed"):
@@ -104,8 +104,8 @@ def test_empty_input_gives_an_empty_matrix(onnx_classifier):
 
 @pytest.mark.parametrize("layers", [1, None])
 def test_summariser_sentence_vectors_run_on_onnx_and_equal_torchs(tiny_dir, onnx_classifier, layers):
-    from models.onnx_runtime import OnnxEncoder
-    from models.summarizer import Summarizer
+    from wenzhai.models.onnx_runtime import OnnxEncoder
+    from wenzhai.models.summarizer import Summarizer
 
     sentences = ["村里修好了水泥路。", "政务服务一网通办，群众少跑腿。", "企业职工技能比武" * 5, "花"]
     on_onnx = Summarizer.from_classifier(onnx_classifier, layers=layers)
@@ -117,8 +117,8 @@ def test_summariser_sentence_vectors_run_on_onnx_and_equal_torchs(tiny_dir, onnx
 
 
 def test_sentence_vectors_fall_back_to_torch_when_the_onnx_encoder_fails(onnx_classifier, monkeypatch):
-    import models.classifier as classifier_module
-    from models.sentence_embedder import LowerLayers
+    import wenzhai.models.classifier as classifier_module
+    from wenzhai.models.sentence_embedder import LowerLayers
 
     def broken(*args, **kwargs):
         raise OSError("read-only cache")

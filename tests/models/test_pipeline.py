@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from models.inputs import InputError
-from models.pipeline import Pipeline
-from models.themes import LABELS
+from wenzhai.models.inputs import InputError
+from wenzhai.models.pipeline import Pipeline
+from wenzhai.models.themes import LABELS
 
 
 class KeywordScorer:

@@ -3,7 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.segmentation import (
+from tests.models.topics import DIGITAL, RURAL
+from wenzhai.models.segmentation import (
     AFTER_BYLINE,
     AFTER_HEADING,
     HEADING,
@@ -17,9 +18,8 @@ from models.segmentation import (
     segment_page,
     theme_turns,
 )
-from models.text import clean_page
-from models.text.types import Paragraph
-from tests.models.topics import DIGITAL, RURAL
+from wenzhai.models.text import clean_page
+from wenzhai.models.text.types import Paragraph
 
 A, B = [0.8, 0.1, 0.1], [0.1, 0.8, 0.1]
 NO_LEXICAL = SegmentationConfig(min_depth=2.0, max_similarity=0.0)  # statistics switched off

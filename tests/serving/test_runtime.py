@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from serving.runtime import DEFAULT_CONFIG, ServiceConfig, load_config, resolve_model
+from wenzhai.serving.runtime import DEFAULT_CONFIG, ServiceConfig, load_config, resolve_model
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +86,7 @@ def test_resolve_model_locations(tiny_classifier_dir: Path, tmp_path: Path, monk
 def test_model_store_tag_round_trip(tiny_classifier_dir: Path, tmp_path: Path) -> None:
     """`python -m serving.store DIR` saves a model; 'bentoml:TAG' then resolves to its folder."""
     env = {"BENTOML_HOME": str(tmp_path / "bentoml")}
-    saved = subprocess.run([sys.executable, "-m", "serving.store", str(tiny_classifier_dir), "--name", "tiny-theme"],
+    saved = subprocess.run([sys.executable, "-m", "wenzhai.serving.store", str(tiny_classifier_dir), "--name", "tiny-theme"],
                            cwd=REPO_ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
     assert saved.returncode == 0, saved.stderr[-2000:]
     assert saved.stdout.startswith("saved tiny-theme:")
@@ -101,7 +101,7 @@ def test_model_store_tag_round_trip(tiny_classifier_dir: Path, tmp_path: Path) -
 
 
 def test_store_refuses_a_folder_that_is_not_a_model(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "serving.store", str(tmp_path)], cwd=REPO_ROOT,
+    result = subprocess.run([sys.executable, "-m", "wenzhai.serving.store", str(tmp_path)], cwd=REPO_ROOT,
                             env={**os.environ, "BENTOML_HOME": str(tmp_path / "home")},
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 2

@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from serving.schemas import (
+from wenzhai.serving.schemas import (
     AnalyzeRequest,
     BatchDocument,
     BatchRequest,

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from models.themes import LABELS
-from serving.schemas import LIMITS
+from wenzhai.models.themes import LABELS
+from wenzhai.serving.schemas import LIMITS
 
 PAGE = (
     "乡村振兴\n"

@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
-from models.themes import LABELS
-from serving.schemas import LIMITS
+from wenzhai.models.themes import LABELS
+from wenzhai.serving.schemas import LIMITS
 
 MB = 1024 * 1024
 INTERNALS = ("Traceback", 'File "', "pydantic", "validation error for", "IODescriptor", "site-packages")

@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from models.loading import DEFAULT_MODEL_DIR
-from serving.process import BentoServer
+from tests.server_process import BentoServer
 from tests.serving.conftest import start_server
+from wenzhai.models.loading import DEFAULT_MODEL_DIR
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from serving.process import BentoServer
+from tests.server_process import BentoServer
 
 
 def schemathesis_cli() -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from serving.process import BentoServer, free_port
+from tests.server_process import BentoServer, free_port
 from tests.serving.conftest import start_server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from models.themes import LABELS
-from serving.process import BentoServer
+from tests.server_process import BentoServer
 from tests.serving.conftest import ARTIFACTS, in_ci
+from wenzhai.models.themes import LABELS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

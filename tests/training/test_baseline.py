@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from models.themes import LABELS
-from training.baseline import run_baseline
+from wenzhai.models.themes import LABELS
+from wenzhai.training.baseline import run_baseline
 
 CUES = {
     "rural_construction": "村庄道路修通农民增收",

@@ -1,7 +1,7 @@
 import numpy as np
 
-from models.classifier import softmax
-from training.calibration import (
+from wenzhai.models.classifier import softmax
+from wenzhai.training.calibration import (
     choose_secondary_threshold,
     expected_calibration_error,
     fit_temperature,

@@ -11,9 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from models.themes import LABELS
-from training.data import DataConfig, assemble_rows, load_dev_set, row_hash, split_rows, to_dataset_dict
-from training.dedup import ShingleIndex
+from wenzhai.models.themes import LABELS
+from wenzhai.training.data import (
+    DataConfig,
+    assemble_rows,
+    load_dev_set,
+    row_hash,
+    split_rows,
+    to_dataset_dict,
+)
+from wenzhai.training.dedup import ShingleIndex
 
 ROOT = Path(__file__).resolve().parents[2]
 NEAR_DUP = 0.6  # the build's default Jaccard threshold

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from training.dedup import ShingleIndex, containment, find_near_duplicates, jaccard, shingles
+from wenzhai.training.dedup import ShingleIndex, containment, find_near_duplicates, jaccard, shingles
 
 BASE = (
     "本报讯记者报道：全省今年共投入资金三亿元，新修村道一千二百公里，解决了四十万农村群众的饮水困难，"

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from models.classifier import ThemeClassifier, softmax
 from tests.tiny_models import build_tiny_classifier
 from tests.training.test_train import synthetic_rows
-from training.arguments import TrainArguments
-from training.distill import IGNORE_LABEL, distillation_loss, student_from_teacher
-from training.unlabelled import unlabelled_texts
+from wenzhai.models.classifier import ThemeClassifier, softmax
+from wenzhai.training.arguments import TrainArguments
+from wenzhai.training.distill import IGNORE_LABEL, distillation_loss, student_from_teacher
+from wenzhai.training.unlabelled import unlabelled_texts
 
 
 def test_loss_is_zero_when_the_student_matches_the_teacher_on_soft_targets_only():
@@ -44,7 +44,7 @@ def test_arguments_need_a_teacher_for_student_layers():
 
 
 def test_unlabelled_texts_come_from_real_corpora_outside_the_dev_neighbourhood(shared_dir):
-    from training.data import DataConfig
+    from wenzhai.training.data import DataConfig
 
     texts = unlabelled_texts(50, DataConfig(shared_dir=shared_dir), seed=3)
     assert len(texts) == 50 and len(set(texts)) == 50
@@ -57,7 +57,7 @@ def test_unlabelled_texts_come_from_real_corpora_outside_the_dev_neighbourhood(s
 def test_a_one_layer_student_learns_to_agree_with_its_teacher(tmp_path, tiny_encoder_dir):
     from datasets import Dataset, DatasetDict
 
-    from training.train import train
+    from wenzhai.training.train import train
 
     data = DatasetDict(train=Dataset.from_list(synthetic_rows(30, seed=1)),
                        validation=Dataset.from_list(synthetic_rows(6, seed=2)))
@@ -86,7 +86,7 @@ def test_a_one_layer_student_learns_to_agree_with_its_teacher(tmp_path, tiny_enc
 
 
 def backend_settings(model_dir):
-    from models.classifier import InferenceSettings
+    from wenzhai.models.classifier import InferenceSettings
 
     stored = json.loads((model_dir / "config.json").read_text())["wenzhai"]
     return InferenceSettings(**{k: v for k, v in stored.items() if k != "backend"})

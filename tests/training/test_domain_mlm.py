@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from training.arguments import AdaptArguments
+from wenzhai.training.arguments import AdaptArguments
 
 
 def test_arguments_are_validated():
@@ -18,7 +18,7 @@ def test_arguments_are_validated():
 def test_adapting_a_tiny_encoder_writes_a_changed_encoder_folder(shared_dir, tiny_encoder_dir, tmp_path, monkeypatch):
     from transformers import AutoModel
 
-    from training.domain_mlm import adapt
+    from wenzhai.training.domain_mlm import adapt
 
     monkeypatch.setenv("WENZHAI_SHARED", str(shared_dir))
     out = tmp_path / "adapted"

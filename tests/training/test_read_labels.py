@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from training.corpora import CorpusSpec
-from training.data import DataConfig, assemble_rows
-from training.read_labels import (
+from wenzhai.training.corpora import CorpusSpec
+from wenzhai.training.data import DataConfig, assemble_rows
+from wenzhai.training.read_labels import (
     CandidateGroup,
     Read,
     ReadConfig,
@@ -21,7 +21,7 @@ from training.read_labels import (
     read_reader_file,
     read_refs_from_folder,
 )
-from training.weak_labels import TermGroup, WeakLabelConfig, WeakRef, load_weak_config, read_refs
+from wenzhai.training.weak_labels import TermGroup, WeakLabelConfig, WeakRef, load_weak_config, read_refs
 
 ROOT = Path(__file__).resolve().parents[2]
 

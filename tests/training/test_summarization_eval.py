@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from models.summarizer import SummarizerConfig
-from training.summarization_eval import (
+from wenzhai.models.summarizer import SummarizerConfig
+from wenzhai.training.summarization_eval import (
     LEXICAL_GRID,
     describe,
     essay_means,
@@ -16,9 +16,15 @@ from training.summarization_eval import (
     layer_embeddings,
     lexical_configs,
 )
-from training.summary_baselines import bigram_similarity, char_bigrams, lead, random_pick, textrank
-from training.summary_data import assembled_essays, seed_essays
-from training.summary_rouge import CharTokenizer, SentenceRouge, make_scorer, paired_bootstrap, rouge_f1
+from wenzhai.training.summary_baselines import bigram_similarity, char_bigrams, lead, random_pick, textrank
+from wenzhai.training.summary_data import assembled_essays, seed_essays
+from wenzhai.training.summary_rouge import (
+    CharTokenizer,
+    SentenceRouge,
+    make_scorer,
+    paired_bootstrap,
+    rouge_f1,
+)
 
 
 def test_char_tokenizer_folds_width_and_drops_punctuation():
@@ -108,7 +114,7 @@ def test_seed_essays_are_the_two_qianwan_essays(seed_page):
 def test_layer_embeddings_match_the_lower_layer_embedder_and_are_cached(tiny_encoder_dir, tmp_path):
     from transformers import AutoModel, AutoTokenizer
 
-    from models.sentence_embedder import EmbedderSettings, EncoderEmbedder
+    from wenzhai.models.sentence_embedder import EmbedderSettings, EncoderEmbedder
 
     texts = ["乡村建设", "电子证照的应用", "企业"]
     stacked = layer_embeddings(texts, str(tiny_encoder_dir), "", tmp_path)

@@ -6,9 +6,9 @@ import random
 import numpy as np
 import pytest
 
-from models.classifier import ThemeClassifier
-from models.themes import LABELS
-from training.arguments import TrainArguments, load_arguments
+from wenzhai.models.classifier import ThemeClassifier
+from wenzhai.models.themes import LABELS
+from wenzhai.training.arguments import TrainArguments, load_arguments
 
 MARKERS = {
     "rural_construction": "乡村镇农振兴建设",
@@ -49,7 +49,7 @@ def test_arguments_are_validated():
 
 
 def test_training_end_to_end_on_tiny_model(tiny_dataset, tiny_encoder_dir, tmp_path):
-    from training.train import train
+    from wenzhai.training.train import train
 
     args = TrainArguments(
         output_dir=str(tmp_path / "model"), learning_rate=3e-3, epochs=8, batch_size=16,
@@ -85,7 +85,7 @@ def test_shipped_training_configs_load_and_validate(name, kind):
     """`make model` runs these files: every key must be a known, valid argument."""
     from pathlib import Path
 
-    from training.arguments import AdaptArguments
+    from wenzhai.training.arguments import AdaptArguments
 
     path = Path(__file__).resolve().parents[2] / "configs" / name
     args = load_arguments(path, {}, AdaptArguments if kind == "adapt" else TrainArguments)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from training.corpora import CorpusSpec, corpus_line, strip_pos_tags
-from training.leakage import DevMatch, exclusion_ranges
-from training.weak_labels import (
+from wenzhai.training.corpora import CorpusSpec, corpus_line, strip_pos_tags
+from wenzhai.training.leakage import DevMatch, exclusion_ranges
+from wenzhai.training.weak_labels import (
     Rule,
     TermGroup,
     checked_precision,

@@ -2,7 +2,8 @@ from collections import Counter
 
 import pytest
 
-from models.text.cohesion import (
+from tests.models.topics import DIGITAL, RURAL
+from wenzhai.models.text.cohesion import (
     HeadingFit,
     bigrams,
     char_grams,
@@ -11,7 +12,6 @@ from models.text.cohesion import (
     depth_scores,
     topic_cuts,
 )
-from tests.models.topics import DIGITAL, RURAL
 
 
 def test_char_grams_skip_punctuation_and_spaces():

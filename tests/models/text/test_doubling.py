@@ -1,7 +1,7 @@
 import pytest
 
-from models.text.doubling import collapse_doubling, is_doubled
-from models.text.mapped import MappedText
+from wenzhai.models.text.doubling import collapse_doubling, is_doubled
+from wenzhai.models.text.mapped import MappedText
 
 
 def _collapse(text: str) -> str:

@@ -1,6 +1,6 @@
-from models.text.letterspacing import remove_letter_spacing
-from models.text.mapped import MappedText
-from models.text.normalize import normalize, to_half_width
+from wenzhai.models.text.letterspacing import remove_letter_spacing
+from wenzhai.models.text.mapped import MappedText
+from wenzhai.models.text.normalize import normalize, to_half_width
 
 
 def test_full_width_digits_and_letters_become_ascii():

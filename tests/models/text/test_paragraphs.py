@@ -1,7 +1,7 @@
 import pytest
 
-from models.text import CleanConfig, clean_page, clean_text
 from tests.models.text.spancheck import mapping_problems
+from wenzhai.models.text import CleanConfig, clean_page, clean_text
 
 
 def _kinds(raw: str) -> list[tuple[str, str]]:

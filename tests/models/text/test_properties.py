@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.segmentation import segment_page
-from models.text import clean_page, split_sentences
-from models.text.chars import is_cjk
 from tests.models.text.spancheck import LINE_BREAKS, line_of, mapping_problems, visible
+from wenzhai.models.segmentation import segment_page
+from wenzhai.models.text import clean_page, split_sentences
+from wenzhai.models.text.chars import is_cjk
 
 # Text that looks like OCR output: CJK, punctuation, spaces, full-width letters, line breaks.
 _pieces = st.sampled_from(

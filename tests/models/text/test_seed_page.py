@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from models.text import clean_page, clean_text, split_sentences
-from models.text.chars import is_cjk
 from tests.models.text.spancheck import mapping_problems
+from wenzhai.models.text import clean_page, clean_text, split_sentences
+from wenzhai.models.text.chars import is_cjk
 
 
 @pytest.fixture(scope="module")

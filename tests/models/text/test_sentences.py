@@ -1,7 +1,7 @@
 import pytest
 
-from models.text import clean_page, split_sentences
-from models.text.types import Paragraph
+from wenzhai.models.text import clean_page, split_sentences
+from wenzhai.models.text.types import Paragraph
 
 
 def _texts(text: str, soft: bool = False) -> list[str]:

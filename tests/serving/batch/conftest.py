@@ -113,7 +113,7 @@ def assert_same_results(expected: list[dict], actual: list[dict]) -> None:
 @pytest.fixture(scope="session")
 def local_analyze_rows(archive: Path, tiny_classifier_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     """The in-process engine's analyze output on the archive: the reference for the other engines."""
-    from serving.batch.runner import BatchJob, run_batch
+    from wenzhai.serving.batch.runner import BatchJob, run_batch
 
     out = tmp_path_factory.mktemp("local") / "out.jsonl"
     run_batch(BatchJob(str(archive), str(out), model=str(tiny_classifier_dir), threads=1, progress=False))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from serving.batch.output import open_output, read_done
-from serving.batch.scoring import row_key
-from serving.commands import UsageError
+from wenzhai.cli.commands import UsageError
+from wenzhai.serving.batch.output import open_output, read_done
+from wenzhai.serving.batch.scoring import row_key
 
 
 def test_missing_output_means_nothing_done(tmp_path):

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from serving.batch.runner import BatchJob, run_batch
 from tests.serving.batch.conftest import assert_same_results, read_output, result_key
+from wenzhai.serving.batch.runner import BatchJob, run_batch
 
 if os.environ.get("CI", "").lower() == "true":
     import ray  # noqa: F401  (CI must run the engine: a missing Ray is a failure, not a skip)
@@ -50,7 +50,7 @@ def test_ray_run_resumes_from_a_partial_output(local_analyze_rows, archive, tiny
 
 
 def test_an_address_where_no_cluster_answers_is_a_one_line_error(archive, tmp_path, capsys):
-    from serving.cli import main
+    from wenzhai.cli.main import main
 
     code = main(["batch", str(archive), str(tmp_path / "o.jsonl"), "--engine", "ray", "--address", "127.0.0.1:1",
                  "--model", "none", "--no-progress"])

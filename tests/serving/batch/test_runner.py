@@ -7,8 +7,6 @@ import shutil
 
 import pytest
 
-from serving.batch.runner import BatchJob, run_batch
-from serving.cli import main
 from tests.serving.batch.conftest import (
     BAD_JSONL_LINES,
     assert_same_results,
@@ -16,13 +14,15 @@ from tests.serving.batch.conftest import (
     real_rows,
     result_key,
 )
+from wenzhai.cli.main import main
+from wenzhai.serving.batch.runner import BatchJob, run_batch
 
 N_ROWS = 130 + len(BAD_JSONL_LINES) + 100  # write_archive's defaults; the blank line gives no row
 N_ERRORS = len(BAD_JSONL_LINES) + 1  # + the Parquet row with a null text
 
 
 def test_analyze_writes_one_analyze_json_per_row_and_error_rows_for_bad_ones(local_analyze_rows, archive, tiny_classifier_dir):
-    from models.loading import load_pipeline
+    from wenzhai.models.loading import load_pipeline
 
     rows = local_analyze_rows
     assert len(rows) == N_ROWS and len({result_key(r) for r in rows}) == N_ROWS
@@ -42,7 +42,7 @@ def test_analyze_writes_one_analyze_json_per_row_and_error_rows_for_bad_ones(loc
 
 
 def test_tag_mode_writes_the_classifier_prediction(archive, tiny_classifier_dir, tmp_path):
-    from models.loading import load_classifier
+    from wenzhai.models.loading import load_classifier
 
     out = tmp_path / "tags.jsonl"
     counts = run_batch(BatchJob(str(archive), str(out), mode="tag", model=str(tiny_classifier_dir), threads=1, progress=False))

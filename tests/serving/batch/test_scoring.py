@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from serving.batch.scoring import ERROR, OK, SKIPPED, Scorer, ScorerSpec, process_rows, row_key
-from serving.batch.sources import RawRow
+from wenzhai.serving.batch.scoring import ERROR, OK, SKIPPED, Scorer, ScorerSpec, process_rows, row_key
+from wenzhai.serving.batch.sources import RawRow
 
 
 def raw(n: int, obj) -> RawRow:

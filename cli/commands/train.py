@@ -1,0 +1,91 @@
+"""`wenzhai train` and `wenzhai evaluate`: fine-tune and score theme models."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from wenzhai.training.arguments import AdaptArguments, add_override_arguments, load_arguments
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="fine-tune the theme classifier", description=__doc__)
+    p.add_argument("--config", default="configs/train.yaml", help="YAML of training arguments")
+    add_override_arguments(p)
+    p.set_defaults(handler=run_train)
+
+    e = sub.add_parser("evaluate", help="score a model on labelled JSONL and write a report")
+    e.add_argument("--model", required=True, help="model folder")
+    e.add_argument("--data", required=True, help='labelled JSONL with "text" and "label"')
+    e.add_argument("--out", default=None, help="report folder (default: MODEL/eval)")
+    e.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
+    e.set_defaults(handler=run_evaluate)
+
+    a = sub.add_parser(
+        "adapt", help="domain-adaptive MLM training of the encoder on unlabelled news text",
+        description="Masked-language-model pass over unlabelled real news paragraphs; writes an encoder folder "
+        "for `wenzhai train --encoder DIR --trim_vocab false`.",
+    )
+    a.add_argument("--config", default=None, help="YAML of adaptation arguments (optional)")
+    add_override_arguments(a, AdaptArguments)
+    a.set_defaults(handler=run_adapt)
+
+    x = sub.add_parser("export", help="write a trained model as an fp16 folder (the shipped default)")
+    x.add_argument("--model", required=True, help="trained model folder")
+    x.add_argument("--out", default="models/default", help="output folder (default: models/default)")
+    x.add_argument(
+        "--max-mb", type=float, default=60.0,
+        help="refuse weights larger than this many MB (default: 60, the limit for the shipped default; 0 = none)",
+    )
+    x.set_defaults(handler=run_export)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from wenzhai.training.train import train
+
+    overrides = {k: v for k, v in vars(args).items() if k not in {"config", "command", "handler"}}
+    arguments = load_arguments(args.config, overrides)
+    report = train(arguments)
+    summary = {k: report[k] for k in ("validation_macro_f1", "temperature", "ece_before", "ece_after",
+                                      "secondary_threshold", "train_seconds")}
+    print(json.dumps({"output_dir": arguments.output_dir, **summary}, indent=2))
+    return 0
+
+
+def run_adapt(args: argparse.Namespace) -> int:
+    from wenzhai.training.domain_mlm import adapt
+
+    overrides = {k: v for k, v in vars(args).items() if k not in {"config", "command", "handler"}}
+    report = adapt(load_arguments(args.config, overrides, AdaptArguments))
+    print(json.dumps({k: v for k, v in report.items() if k != "arguments"}, indent=2))
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from wenzhai.training.evaluate import evaluate
+
+    model, data = Path(args.model), Path(args.data)
+    for name, path in (("--model", model), ("--data", data)):
+        if not path.exists():
+            raise ValueError(f"{name}: {path} does not exist")
+    results = evaluate(model, data, Path(args.out) if args.out else None, baseline=not args.no_baseline)
+    print(results["model"]["text"])
+    print(f"macro-F1 {results['model']['macro_f1']:.4f}  accuracy {results['model']['accuracy']:.4f}  "
+          f"ECE {results['model']['ece']:.4f}")
+    if "baseline" in results:
+        print(f"TF-IDF baseline macro-F1 {results['baseline']['macro_f1']:.4f}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from wenzhai.training.export import export_fp16
+
+    model = Path(args.model)
+    if not (model / "config.json").exists():
+        raise ValueError(f"--model: {model} is not a model folder (no config.json)")
+    if args.max_mb < 0:
+        raise ValueError(f"--max-mb must be >= 0 (0 = no limit), got {args.max_mb}")
+    size_mb = export_fp16(model, Path(args.out), size_limit_mb=args.max_mb or float("inf"))
+    print(f"wrote {args.out} ({size_mb:.1f} MB of fp16 weights)")
+    return 0

@@ -1,0 +1,117 @@
+"""`wenzhai summarize` end to end on the tiny encoder (``--encoder DIR``)."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+
+from wenzhai.cli.main import main
+
+TEXT = (
+    "乡村建设的新路子\n\n"
+    "乡村建设要坚持政府主导，又要重视引入市场力量。资金需求量很大，单纯依靠政府的力量是不够的。"
+    "必须创新乡村建设思路，吸引企业和村集体共同参与。公共设施的营运与管护也要明确主体。\n"
+)
+
+
+@pytest.fixture()
+def text_file(tmp_path):
+    path = tmp_path / "essay.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+def run_cli(capsys, *argv):
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_summarize_prints_summary_and_keywords(capsys, text_file, tiny_encoder_dir):
+    code, out, err = run_cli(capsys, "summarize", text_file, "--encoder", tiny_encoder_dir, "--max-sentences", 2)
+    assert code == 0, err
+    result = json.loads(out)
+    assert set(result) == {"summary", "keywords"}
+    assert len(result["summary"]) == 2
+    for item in result["summary"]:
+        assert set(item) == {"text", "score", "span"}
+        assert TEXT[item["span"][0] : item["span"][1]] == item["text"]
+    assert "乡村建设" in "".join(result["keywords"]) or "乡村" in result["keywords"]
+
+
+def test_summarize_reads_stdin_with_a_char_budget(capsys, monkeypatch, tiny_encoder_dir):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode("utf-8"))))
+    code, out, err = run_cli(capsys, "summarize", "-", "--encoder", tiny_encoder_dir, "--max-chars", 40)
+    assert code == 0, err
+    assert sum(len(i["text"]) for i in json.loads(out)["summary"]) <= 40
+
+
+def test_summarize_jsonl_keeps_going_past_bad_rows(capsys, tmp_path, tiny_encoder_dir):
+    lines = [
+        json.dumps({"id": "a", "text": TEXT}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"id": "c", "text": "   "}),
+        json.dumps({"id": 4, "text": "电子证照的应用场景越来越多。群众办事更方便。"}, ensure_ascii=False),
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "summarize", path, "--jsonl", "--encoder", tiny_encoder_dir, "--ratio", 0.5)
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == ["a", None, "c", 4]
+    assert set(rows[0]) == {"id", "summary", "keywords"} and rows[0]["summary"]
+    assert "not valid JSON" in rows[1]["error"] and "line 2" in rows[1]["error"]
+    assert "empty" in rows[2]["error"]
+    assert set(rows[3]) == {"id", "summary", "keywords"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--max-sentences", "0"], "--max-sentences must be a positive integer"),
+        (["--ratio", "1.5"], "--ratio must be a number in (0, 1]"),
+        (["--max-chars", "-3"], "--max-chars must be a positive integer"),
+        (["--keywords", "0"], "--keywords must be >= 1"),
+        (["--layers", "-1"], "--layers must be >= 0"),
+    ],
+)
+def test_bad_options_are_one_line_errors(capsys, text_file, tiny_encoder_dir, argv, message):
+    code, out, err = run_cli(capsys, "summarize", text_file, "--encoder", tiny_encoder_dir, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err
+
+
+def test_bad_input_is_a_one_line_error(capsys, tmp_path, tiny_encoder_dir):
+    code, _, err = run_cli(capsys, "summarize", tmp_path / "missing.txt", "--encoder", tiny_encoder_dir)
+    assert code == 2 and "does not exist" in err and err.count("\n") == 1
+    blank = tmp_path / "blank.txt"
+    blank.write_text("  \n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "summarize", blank, "--encoder", tiny_encoder_dir)
+    assert code == 2 and "empty" in err
+
+
+def test_only_one_budget_and_one_model_source(capsys, text_file, tiny_encoder_dir):
+    with pytest.raises(SystemExit) as exc:
+        main(["summarize", str(text_file), "--max-sentences", "2", "--ratio", "0.3"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit):
+        main(["summarize", str(text_file), "--model", str(tiny_encoder_dir), "--encoder", str(tiny_encoder_dir)])
+
+
+def test_without_a_model_the_cli_falls_back_to_the_e5_encoder(monkeypatch):
+    import argparse
+
+    from wenzhai.cli.commands.summarize import load_summarizer
+    from wenzhai.models import loading
+    from wenzhai.models.summarizer import DEFAULT_ENCODER, DEFAULT_LAYERS, Summarizer
+    from wenzhai.training import encoders
+
+    calls = []
+    monkeypatch.setattr(loading, "default_model_dir", lambda: None)
+    monkeypatch.setattr(encoders, "load_encoder", lambda spec: (spec, "tokenizer"))
+    monkeypatch.setattr(Summarizer, "from_encoder", classmethod(lambda cls, m, t, layers: calls.append((m, layers))))
+    load_summarizer(argparse.Namespace(model=None, encoder=None, layers=None))
+    assert calls == [(DEFAULT_ENCODER, DEFAULT_LAYERS)]
