@@ -1,15 +1,19 @@
 """Collapse OCR-doubled bold lines (``““千万工程千万工程””…``) without touching real repetition.
 
-Bold headline type is often scanned twice with a small shift, and the OCR engine then emits every
-*run* of the line twice: each run of punctuation (``““``) and each run of other characters
-(``千万工程千万工程``). The rule is therefore about whole lines:
+Bold headline type is often scanned twice with a small shift, and the OCR engine then emits pieces
+of the line twice. The pieces differ from page to page: every run of punctuation and of letters
+(``““千万工程千万工程””``), the whole line (``标题标题``, ``【专栏】标题【专栏】标题``), or a mix
+(``【【一线调研一线调研】】小农机上山岗小农机上山岗``, ``上海：上海：““一网统管一网统管””…``). The rule
+is therefore about whole lines:
 
-    a line is doubled when, split into maximal runs of punctuation / non-punctuation, EVERY run is
-    some ``X + X``, and the collapsed line keeps at least ``min_chars`` non-punctuation characters.
+    a line is doubled when it can be cut, left to right, into consecutive chunks that are each some
+    ``X + X``, and keeping the first copy of every chunk leaves at least ``min_chars``
+    non-punctuation characters. Of the possible cuts the one with the fewest chunks is used.
 
 Legitimate repetition never satisfies this: ``千村示范、万村整治`` and ``亲自谋划、亲自部署`` are not
-``X + X``; ``一抓到底`` sits inside a line with other runs that are not doubled; a whole line reading
+``X + X``; ``一抓到底`` sits inside a line with other text that is not doubled; a whole line reading
 ``谢谢谢谢`` collapses only to two characters, below ``min_chars`` (default 4), so it stays too.
+Lines longer than ``MAX_DOUBLED_CHARS`` are never doubled headlines (and are not searched).
 """
 
 from __future__ import annotations
@@ -18,33 +22,35 @@ from wenzhai.models.text.chars import is_punct
 from wenzhai.models.text.mapped import MappedText
 
 DEFAULT_MIN_CHARS = 4
-
-
-def _runs(text: str) -> list[tuple[int, int]]:
-    """Maximal ``[start, end)`` runs of punctuation vs. non-punctuation characters."""
-    runs: list[tuple[int, int]] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or is_punct(text[i]) != is_punct(text[start]):
-            runs.append((start, i))
-            start = i
-    return runs
+MAX_DOUBLED_CHARS = 400
 
 
 def _doubled_halves(text: str, min_chars: int) -> list[tuple[int, int]] | None:
-    """The first halves of every run if the whole line is doubled, else None."""
-    if not text or len(text) % 2:  # every run has even length, so the line has too
+    """The first copies ``[start, end)`` of the fewest ``X + X`` chunks covering the line, else None."""
+    n = len(text)
+    if not text or n % 2 or n > MAX_DOUBLED_CHARS:  # every chunk has even length, so the line has too
+        return None
+    # best[i]: (chunks, half length of the last chunk) of the fewest-chunk cut of text[:i]
+    best: list[tuple[int, int] | None] = [None] * (n + 1)
+    best[0] = (0, 0)
+    for i in range(n):
+        if best[i] is None:
+            continue
+        count = best[i][0] + 1
+        for half in range(1, (n - i) // 2 + 1):
+            j = i + 2 * half
+            if text[i:i + half] == text[i + half:j] and (best[j] is None or best[j][0] > count):
+                best[j] = (count, half)
+    if best[n] is None:
         return None
     halves: list[tuple[int, int]] = []
-    kept_letters = 0
-    for start, end in _runs(text):
-        length = end - start
-        half = length // 2
-        if length % 2 or text[start:start + half] != text[start + half:end]:
-            return None
-        halves.append((start, start + half))
-        if not is_punct(text[start]):
-            kept_letters += half
+    end = n
+    while end:
+        half = best[end][1]
+        halves.append((end - 2 * half, end - half))
+        end -= 2 * half
+    halves.reverse()
+    kept_letters = sum(1 for start, stop in halves for ch in text[start:stop] if not is_punct(ch) and not ch.isspace())
     return halves if kept_letters >= min_chars else None
 
 
@@ -54,8 +60,18 @@ def is_doubled(text: str, min_chars: int = DEFAULT_MIN_CHARS) -> bool:
 
 
 def collapse_doubling(line: MappedText, min_chars: int = DEFAULT_MIN_CHARS) -> MappedText:
-    """Keep the first copy of every run of a doubled line; any other line is returned unchanged."""
+    """Keep the first copy of every chunk of a doubled line; any other line is returned unchanged."""
+    return split_doubling(line, min_chars)[0]
+
+
+def split_doubling(line: MappedText, min_chars: int = DEFAULT_MIN_CHARS) -> tuple[MappedText, tuple[int, ...]]:
+    """``(collapsed line, input offsets of the dropped second copies)``; nothing dropped when not doubled.
+
+    The dropped offsets let the page reader account for every visible input character.
+    """
     halves = _doubled_halves(line.text, min_chars)
     if halves is None:
-        return line
-    return MappedText.concat(line.slice(start, end) for start, end in halves)
+        return line, ()
+    kept = MappedText.concat(line.slice(start, end) for start, end in halves)
+    dropped = tuple(i for start, end in halves for i in line.offsets[end:end + (end - start)])
+    return kept, dropped

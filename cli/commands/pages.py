@@ -1,0 +1,72 @@
+"""`wenzhai evaluate-pages` and `wenzhai train-reader`: measure and rebuild page reading."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from wenzhai.cli.commands.model_options import add_model_options
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "evaluate-pages",
+        help="score page reading (boundaries, titles, themes) against gold pages",
+        description="Run every page of a gold JSONL file (pages_dev.jsonl format) through the analysis "
+        "pipeline and print boundary precision/recall/F1 (headless segments separately), title accuracy, "
+        "theme accuracy (all gold, matched, per label, without ambiguous) and errors by artefact kind.",
+    )
+    p.add_argument("--data", required=True, help="gold pages, JSONL (see ../shared/dev/pages_dev.README.md)")
+    p.add_argument("--report", default=None, help="also write the figures as Markdown to this file")
+    add_model_options(p)
+    p.set_defaults(handler=run_evaluate)
+
+    t = sub.add_parser(
+        "train-reader",
+        help="simulate pages and train the page reader (deterministic)",
+        description="Render simulated OCR pages from real titled articles, train the line-role and "
+        "headline-placement models on them, compare model kinds on simulated validation pages, and "
+        "export the chosen reader as JSON (models/page_reader/reader.json by default).",
+    )
+    t.add_argument("--config", default="configs/page_reader.yaml", help="YAML of ReaderTrainingConfig")
+    t.add_argument("--shared", default=None, help="the shared data folder (default ../shared)")
+    t.add_argument("--output", default=None, help="where to write the reader JSON (overrides the config)")
+    t.set_defaults(handler=run_train)
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from wenzhai.models.loading import load_pipeline
+    from wenzhai.training.page_eval import (
+        Tally,
+        as_predicted,
+        load_gold_pages,
+        markdown_report,
+        score_page,
+        summary_rows,
+    )
+
+    pages = load_gold_pages(args.data)
+    pipeline = load_pipeline(args.model, backend=args.backend)
+    tally = Tally()
+    for page in pages:
+        result = pipeline.analyze(page.page_text, summary_sentences=0)
+        score_page(page, as_predicted(result.segments), tally)
+    width = max(len(name) for name, _ in summary_rows(tally))
+    for name, value in summary_rows(tally):
+        print(f"{name:<{width}}  {value}")
+    for label, (right, gold) in sorted(tally.per_label.items()):
+        print(f"{'theme ' + label:<{width}}  {right}/{gold}")
+    for kind, n in tally.errors.most_common():
+        print(f"{'errors: ' + kind:<{width}}  {n}")
+    if args.report:
+        Path(args.report).write_text(markdown_report(tally, f"Page reading on {args.data}"), encoding="utf-8")
+        print(f"report written to {args.report}", file=sys.stderr)
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from wenzhai.training.reader_training import train_reader_from_config
+
+    train_reader_from_config(args.config, shared=args.shared, output=args.output)
+    return 0
