@@ -22,10 +22,12 @@ COMMAND_MODULES: tuple[str, ...] = (
     "wenzhai.cli.commands.tag",
     "wenzhai.cli.commands.train",
     "wenzhai.cli.commands.summarize",
+    "wenzhai.cli.commands.evaluate_summaries",
     "wenzhai.cli.commands.data",
     "wenzhai.cli.commands.encoder",
     "wenzhai.cli.commands.batch",
     "wenzhai.cli.commands.model",
+    "wenzhai.cli.commands.pages",
 )
 
 
