@@ -185,13 +185,15 @@ def run_ours(checkpoint: Path, threads: int, batch_size: int, backend: str | Non
 def run_extras(clf, runs: int) -> dict[str, Any]:
     from wenzhai.models.pipeline import Pipeline
     from wenzhai.models.summarizer import Summarizer
+    from wenzhai.models.summary_budget import Budget
 
     summarizer = Summarizer.from_classifier(clf)
     pipe = Pipeline(classifier=clf, summarizer=summarizer)  # what models.loading.load_pipeline builds
     essay = essay_text()
     seed = SEED.read_text(encoding="utf-8")
-    summarizer.document_summary(essay, max_sentences=5)  # warm-up
-    essay_ms = timed(lambda: summarizer.document_summary(essay, max_sentences=5), runs)
+    budget = Budget(max_sentences=5)
+    summarizer.document_summary(essay, budget)  # warm-up
+    essay_ms = timed(lambda: summarizer.document_summary(essay, budget), runs)
     pipe.analyze(seed)
     analyze_ms = timed(lambda: pipe.analyze(seed), runs)
     return {"essay_chars": len(essay), "essay_ms": essay_ms, "seed_chars": len(seed), "analyze_ms": analyze_ms}

@@ -25,6 +25,7 @@ from wenzhai.models.onnx_runtime import (
     cached_int8_onnx,
     onnxruntime_available,
 )
+from wenzhai.models.results import ThemePrediction
 from wenzhai.models.text import clean_text
 from wenzhai.models.themes import THEMES
 from wenzhai.models.windows import aggregate_window_logits, encode_windows, length_sorted_batches
@@ -239,17 +240,16 @@ class ThemeClassifier:
             if i != primary and self.labels[i] != "other" and probs[i] >= self.settings.secondary_threshold
         ]
 
-    def predict(self, texts: list[str]) -> list[dict[str, Any]]:
-        """``{"theme", "scores", "secondary"}`` per text, in input order."""
-        probs = self.predict_proba(texts)
-        return [self.describe(p) for p in probs]
+    def predict(self, texts: list[str], clean: bool = True) -> list[ThemePrediction]:
+        """The theme, calibrated scores and secondary themes of each text, in input order."""
+        return [self.describe(p) for p in self.predict_proba(texts, clean=clean)]
 
-    def describe(self, probs: np.ndarray) -> dict[str, Any]:
-        return {
-            "theme": self.labels[int(np.argmax(probs))],
-            "scores": {label: round(float(p), 4) for label, p in zip(self.labels, probs, strict=True)},
-            "secondary": self.secondary_labels(probs),
-        }
+    def describe(self, probs: np.ndarray) -> ThemePrediction:
+        return ThemePrediction(
+            theme=self.labels[int(np.argmax(probs))],
+            scores={label: round(float(p), 4) for label, p in zip(self.labels, probs, strict=True)},
+            secondary=self.secondary_labels(probs),
+        )
 
 
 def quantize_linear(model: torch.nn.Module) -> torch.nn.Module:

@@ -46,6 +46,17 @@ def load_classifier(
     return ThemeClassifier.from_pretrained(path, threads=threads, backend=backend)
 
 
+def load_summarizer(
+    model: str | os.PathLike[str] | None = None, threads: int | None = None, layers: int | None = None
+):
+    """The summariser that reads sentences with the theme model's own encoder (one model in memory)."""
+    from wenzhai.models.summarizer import DEFAULT_LAYERS, Summarizer
+
+    return Summarizer.from_classifier(
+        load_classifier(model, threads=threads), layers=DEFAULT_LAYERS if layers is None else layers
+    )
+
+
 def load_pipeline(
     model: str | os.PathLike[str] | None = None, threads: int | None = None, backend: str | None = None
 ) -> Pipeline:

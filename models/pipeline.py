@@ -1,19 +1,21 @@
-"""The whole job on one document: clean → segment → tag → summarise, as one JSON-ready dict.
+"""The whole job on one document: clean → segment → tag → summarise, as one typed result.
 
-The CLI (`wenzhai analyze`), the batch runner and the service all call :meth:`Pipeline.analyze`, so
-the output shape is defined once, here.
+The CLI (`wenzhai analyze`), the batch runner and the service all call :meth:`Pipeline.analyze`; the
+output shape is defined once, in :mod:`wenzhai.models.results`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from wenzhai.models import __version__
 from wenzhai.models.inputs import check_text
+from wenzhai.models.results import AnalysisResult, SegmentResult, SummarySentence, ThemePrediction
 from wenzhai.models.segmentation import Segment, SegmentationConfig, segment_page
+from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
 from wenzhai.models.text import Paragraph, clean_page
 
 
@@ -29,7 +31,7 @@ class ThemeScorer(Protocol):
 
     def predict_proba(self, texts: list[str], clean: bool = True) -> np.ndarray: ...
 
-    def secondary_labels(self, probs: np.ndarray) -> list[str]: ...
+    def predict(self, texts: list[str], clean: bool = True) -> list[ThemePrediction]: ...
 
     def info(self) -> dict[str, str]: ...
 
@@ -38,15 +40,17 @@ class SentenceSummarizer(Protocol):
     """What the pipeline needs from a summariser (see models.summarizer.Summarizer)."""
 
     def summarize_paragraphs(
-        self, paragraphs: list[Paragraph], max_sentences: int
-    ) -> list[dict[str, Any]]: ...
+        self, paragraphs: list[Paragraph], budget: Budget | None = None
+    ) -> list[SummarySentence]: ...
 
 
 @dataclass
 class PipelineConfig:
     """Knobs of the analysis that are not model weights."""
 
-    summary_sentences: int = field(default=3, metadata={"help": "Sentences in the page summary."})
+    summary_sentences: int = field(
+        default=DEFAULT_SUMMARY_SENTENCES, metadata={"help": "Sentences in the page summary (0 = none)."}
+    )
     segment_summary_min_chars: int = field(
         default=600,
         metadata={"help": "Segments longer than this also get their own summary (0 turns it off)."},
@@ -88,79 +92,69 @@ class Pipeline:
             return {"name": "none (text statistics only)", "version": __version__}
         return self.classifier.info()
 
-    def analyze(self, raw: str, summary_sentences: int | None = None) -> dict[str, Any]:
+    def analyze(self, raw: str, summary_sentences: int | None = None) -> AnalysisResult:
         text = check_text(raw)
         paragraphs = clean_page(text)
         probs = None
         if self.classifier is not None and paragraphs:
             probs = self.classifier.predict_proba([p.text for p in paragraphs], clean=False)
         segments = segment_page(paragraphs, paragraph_probs=probs, config=self.config.segmentation)
-        seg_dicts = self._tag_segments(segments)
+        results = self._tag_segments(segments)
         n_summary = self.config.summary_sentences if summary_sentences is None else summary_sentences
-        summary: list[dict[str, Any]] = []
+        summary: list[SummarySentence] = []
         keywords: list[str] = []
         if self.summarizer is not None and n_summary > 0:
-            summary = self.summarizer.summarize_paragraphs(paragraphs, n_summary)
-            self._add_segment_summaries(segments, seg_dicts)
-            keywords = self._add_keywords(seg_dicts)
-        return {
-            "segments": seg_dicts,
-            "themes": self._theme_shares(seg_dicts),
-            "summary": summary,
-            "keywords": keywords,
-            "model": self.model_info(),
-        }
+            summary = self.summarizer.summarize_paragraphs(paragraphs, Budget(max_sentences=n_summary))
+            self._add_segment_summaries(segments, results)
+            keywords = self._add_keywords(results)
+        return AnalysisResult(
+            segments=results,
+            themes=self._theme_shares(results),
+            summary=summary,
+            keywords=keywords,
+            model=self.model_info(),
+        )
 
-    def _add_keywords(self, seg_dicts: list[dict[str, Any]]) -> list[str]:
-        """Keywords per segment (on each row) and of the whole page (returned): why the summary says what it says."""
+    def _add_keywords(self, results: list[SegmentResult]) -> list[str]:
+        """Keywords per segment (on each result) and of the whole page (returned): why the summary says what it says."""
         from wenzhai.models.keywords import extract_keywords, keywords_by_segment
 
         n = self.config.keywords
-        for row, words in zip(seg_dicts, keywords_by_segment([row["text"] for row in seg_dicts], n), strict=True):
-            row["keywords"] = words
-        return extract_keywords("\n".join(row["text"] for row in seg_dicts), n)
+        for result, words in zip(results, keywords_by_segment([r.text for r in results], n), strict=True):
+            result.keywords = words
+        return extract_keywords("\n".join(r.text for r in results), n)
 
-    def _tag_segments(self, segments: list[Segment]) -> list[dict[str, Any]]:
-        out = [
-            {
-                "title": seg.title,
-                "text": segment_text(seg),
-                "span": list(seg.span),
-                "theme": None,
-                "scores": None,
-                "secondary": None,
-            }
+    def _tag_segments(self, segments: list[Segment]) -> list[SegmentResult]:
+        results = [
+            SegmentResult(
+                title=seg.title, text=segment_text(seg), span=list(seg.span), theme=None, scores=None, secondary=None
+            )
             for seg in segments
         ]
-        if self.classifier is None or not segments:
-            return out
-        probs = self.classifier.predict_proba([row["text"] for row in out], clean=False)
-        labels = self.classifier.labels
-        for row, p in zip(out, probs, strict=True):
-            row["theme"] = labels[int(np.argmax(p))]
-            row["scores"] = {label: round(float(x), 4) for label, x in zip(labels, p, strict=True)}
-            row["secondary"] = self.classifier.secondary_labels(p)
-        return out
+        if self.classifier is not None and results:
+            predictions = self.classifier.predict([r.text for r in results], clean=False)
+            for result, prediction in zip(results, predictions, strict=True):
+                result.tag(prediction)
+        return results
 
-    def _add_segment_summaries(self, segments: list[Segment], seg_dicts: list[dict[str, Any]]) -> None:
+    def _add_segment_summaries(self, segments: list[Segment], results: list[SegmentResult]) -> None:
         limit = self.config.segment_summary_min_chars
         if limit == 0 or self.summarizer is None:
             return
-        for seg, row in zip(segments, seg_dicts, strict=True):
-            if len(row["text"]) > limit:
-                row["summary"] = self.summarizer.summarize_paragraphs(
-                    list(seg.content), self.config.segment_summary_sentences
-                )
+        budget = Budget(max_sentences=self.config.segment_summary_sentences)
+        for seg, result in zip(segments, results, strict=True):
+            if len(result.text) > limit:
+                result.summary = self.summarizer.summarize_paragraphs(list(seg.content), budget)
 
     @staticmethod
-    def _theme_shares(seg_dicts: list[dict[str, Any]]) -> dict[str, float] | None:
+    def _theme_shares(results: list[SegmentResult]) -> dict[str, float] | None:
         """Share of the page's segment text per theme (by characters); null without a classifier."""
-        tagged = [row for row in seg_dicts if row["theme"] is not None]
+        tagged = [r for r in results if r.theme is not None]
         if not tagged:
             return None
-        weights = [max(len(row["text"]), 1) for row in tagged]  # a headline-only page still counts
+        weights = [max(len(r.text), 1) for r in tagged]  # a headline-only page still counts
         total = sum(weights)
         shares: dict[str, float] = {}
-        for row, weight in zip(tagged, weights, strict=True):
-            shares[row["theme"]] = shares.get(row["theme"], 0.0) + weight / total
+        for result, weight in zip(tagged, weights, strict=True):
+            shares[result.theme] = shares.get(result.theme, 0.0) + weight / total
         return {k: round(v, 4) for k, v in sorted(shares.items(), key=lambda kv: -kv[1])}

@@ -8,8 +8,11 @@ The limits come from configs/service.yaml (see :mod:`serving.runtime`), read onc
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -20,11 +23,14 @@ from pydantic import (
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    create_model,
     model_validator,
 )
 
+from wenzhai.models import results
 from wenzhai.models.inputs import MAX_TEXT_CHARS, InputError, check_text
-from wenzhai.models.themes import LABELS
+from wenzhai.models.results import ThemePrediction
+from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
 from wenzhai.serving.runtime import load_config
 
 LIMITS = load_config()
@@ -64,7 +70,7 @@ SummarySentences = Annotated[
         ge=0,
         le=LIMITS.max_summary_sentences,
         description=f"Sentences in the page summary, 0 to {LIMITS.max_summary_sentences} (0 = none).",
-        json_schema_extra={"example": 3},
+        json_schema_extra={"example": DEFAULT_SUMMARY_SENTENCES},
     ),
 ]
 
@@ -89,7 +95,7 @@ class AnalyzeRequest(_Request):
     model_config = ConfigDict(json_schema_extra={"example": {"text": EXAMPLE_TEXT, "summary_sentences": 3}})
 
     text: Text
-    summary_sentences: SummarySentences = 3
+    summary_sentences: SummarySentences = DEFAULT_SUMMARY_SENTENCES
 
 
 class TagRequest(_Request):
@@ -107,7 +113,7 @@ class TagRequest(_Request):
 
 
 class SummarizeRequest(_Request):
-    """A text to summarise, with at most one length limit (default: 3 sentences)."""
+    """A text to summarise, with at most one length limit (default: ``Budget()``, 3 sentences)."""
 
     model_config = ConfigDict(json_schema_extra={"example": {"text": EXAMPLE_TEXT, "max_sentences": 2}})
 
@@ -140,12 +146,10 @@ class SummarizeRequest(_Request):
             raise ValueError(f"give at most one of max_sentences, max_chars, ratio (got {' and '.join(given)})")
         return self
 
-    def limit(self) -> dict[str, int | float]:
-        """The one length limit as keyword arguments (3 sentences when none was given)."""
-        for name in ("max_sentences", "max_chars", "ratio"):
-            if (value := getattr(self, name)) is not None:
-                return {name: value}
-        return {"max_sentences": 3}
+    def budget(self) -> Budget:
+        """The one length limit (``Budget()``'s default when none was given)."""
+        return Budget(max_sentences=self.max_sentences, max_chars=self.max_chars, ratio=self.ratio)
+
 
 
 def _one_id_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -207,64 +211,53 @@ class BatchRequest(_Request):
         max_length=LIMITS.max_documents,
         description=f"1 to {LIMITS.max_documents} documents, answered in the same order.",
     )
-    summary_sentences: SummarySentences = 3
+    summary_sentences: SummarySentences = DEFAULT_SUMMARY_SENTENCES
 
 
 # ---- responses -------------------------------------------------------------------------------
+# Derived from the result dataclasses of wenzhai.models.results: a field and its help text are
+# declared once, there; these models only carry them into the OpenAPI document.
 
 
-class _Response(BaseModel):
-    # Pipeline fields added later must reach clients rather than fail the response.
-    model_config = ConfigDict(extra="allow")
+def _pydantic_type(hint: Any) -> Any:
+    """``hint`` with every result dataclass in it replaced by its response model."""
+    if dataclasses.is_dataclass(hint):
+        return response_model(hint)
+    args = get_args(hint)
+    if not args:
+        return hint
+    converted = tuple(_pydantic_type(arg) for arg in args)
+    origin = get_origin(hint)
+    if origin in (Union, UnionType):
+        return Union[converted]  # noqa: UP007 (built from a tuple of types)
+    return origin[converted if len(converted) > 1 else converted[0]]
 
 
-class TagResult(_Response):
-    theme: str = Field(description=f"Most likely theme: one of {', '.join(LABELS)}.")
-    scores: dict[str, float] = Field(description="Calibrated probability per theme (sums to 1).")
-    secondary: list[str] = Field(description="Other themes likely enough to mention, most likely first.")
+@functools.cache
+def response_model(result: type) -> type[BaseModel]:
+    """The pydantic model of a result dataclass: same fields, types and help text (as descriptions)."""
+    hints = get_type_hints(result)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(result):
+        default = f.default if f.default is not dataclasses.MISSING else ...
+        fields[f.name] = (_pydantic_type(hints[f.name]), Field(default, description=f.metadata.get("help")))
+    return create_model(result.__name__, __doc__=result.__doc__, **fields)
 
 
-class SummarySentence(_Response):
-    text: str = Field(description="The sentence as it appears in the cleaned text.")
-    score: float = Field(description="How central the sentence is to the text (higher is more).")
-    span: list[int] = Field(description="[start, end) character offsets into the input text.")
-
-
-class Segment(_Response):
-    title: str | None = Field(description="The segment's headline, when the page has one.")
-    text: str = Field(description="The cleaned segment text.")
-    span: list[int] = Field(description="[start, end) character offsets into the input text.")
-    theme: str | None = Field(description="Most likely theme (null without a theme model).")
-    scores: dict[str, float] | None = Field(description="Probability per theme (null without a model).")
-    secondary: list[str] | None = Field(description="Secondary themes (null without a model).")
-    summary: list[SummarySentence] | None = Field(
-        None, description="Summary sentences of this segment (long segments only)."
-    )
-    keywords: list[str] | None = Field(None, description="Content words of this segment, best first.")
-
-
-class AnalyzeResponse(_Response):
-    segments: list[Segment]
-    themes: dict[str, float] | None = Field(description="Share of the page's text per theme.")
-    summary: list[SummarySentence] = Field(description="Summary sentences of the whole page, in page order.")
-    keywords: list[str] = Field(default_factory=list, description="Content words of the whole page, best first.")
-    model: dict[str, str] = Field(description="Name and version of the theme model.")
+TagResult = response_model(ThemePrediction)
+SummarySentence = response_model(results.SummarySentence)
+Segment = response_model(results.SegmentResult)
+AnalyzeResponse = response_model(results.AnalysisResult)
+SummarizeResponse = response_model(results.DocumentSummary)
 
 
 class BatchResult(AnalyzeResponse):
-    id: str | int
+    id: str | int = Field(description="The document's id, as given (default: its position, from 0).")
 
 
-class BatchError(_Response):
-    id: str | int | None
+class BatchError(BaseModel):
+    id: str | int | None = Field(description="The document's id, when it had a valid one.")
     error: str = Field(description="Why this document was not analysed: the field and what is allowed.")
-
-
-class SummarizeResponse(_Response):
-    """What `wenzhai summarize` prints for one text."""
-
-    summary: list[SummarySentence] = Field(description="Summary sentences in text order.")
-    keywords: list[str] | None = Field(None, description="Content words of the text, best first.")
 
 
 # ---- error messages --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The BentoML service: ``bentoml serve serving.service:Wenzhai`` (what `make serve` runs).
+"""The BentoML service: ``bentoml serve wenzhai.serving.service:Wenzhai`` (what `make serve` runs).
 
 Only loads and serves: the model is prepared elsewhere (training/export, or `python -m
 serving.store` for the BentoML model store) and found through configs/service.yaml or
@@ -22,6 +22,8 @@ import bentoml
 from starlette.responses import JSONResponse
 
 from wenzhai.models.inputs import InputError
+from wenzhai.models.results import to_json
+from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
 from wenzhai.serving import runtime
 from wenzhai.serving.guard import RequestGuard
 from wenzhai.serving.model_lock import ModelLock
@@ -38,7 +40,7 @@ from wenzhai.serving.schemas import (
     TagRequest,
     TagResult,
 )
-from wenzhai.serving.ui import ui_app
+from wenzhai.serving.ui import EditorHome, ui_app
 
 logger = logging.getLogger("wenzhai.service")
 THREADS = LIMITS.threads_per_worker()
@@ -159,13 +161,13 @@ class Wenzhai:
         return STATE.ready
 
     @bentoml.api(input_spec=AnalyzeRequest, output_spec=AnalyzeResponse)
-    def analyze(self, text: str, summary_sentences: int = 3) -> AnalyzeResponse | JSONResponse:
+    def analyze(self, text: str, summary_sentences: int = DEFAULT_SUMMARY_SENTENCES) -> AnalyzeResponse | JSONResponse:
         """Clean, segment, tag and summarise one document: the JSON of `wenzhai analyze`."""
         result = guarded("/analyze", "validation", lambda: STATE.pipeline.analyze(text, summary_sentences=summary_sentences))
         if isinstance(result, Failed):
             return result.response()
-        STATE.metrics.count_themes("analyze", (seg["theme"] for seg in result["segments"]))
-        return AnalyzeResponse.model_validate(result)
+        STATE.metrics.count_themes("analyze", (seg.theme for seg in result.segments))
+        return AnalyzeResponse.model_validate(to_json(result))
 
     @bentoml.api(
         input_spec=TagRequest,
@@ -180,8 +182,8 @@ class Wenzhai:
         """
         with STATE.compute.hold(urgent=True):
             results = STATE.pipeline.classifier.predict(texts)
-        STATE.metrics.count_themes("tag", (r["theme"] for r in results))
-        return results
+        STATE.metrics.count_themes("tag", (r.theme for r in results))
+        return [to_json(r) for r in results]
 
     @bentoml.api(input_spec=SummarizeRequest, output_spec=SummarizeResponse)
     def summarize(
@@ -194,20 +196,18 @@ class Wenzhai:
     ) -> SummarizeResponse | JSONResponse:
         """Extractive summary (and keywords) of one text, limited by sentences, characters or a ratio
         (default 3 sentences): the JSON of `wenzhai summarize`."""
-        limit = SummarizeRequest.model_construct(
-            text=text, max_sentences=max_sentences, max_chars=max_chars, ratio=ratio
-        ).limit()
+        budget = Budget(max_sentences=max_sentences, max_chars=max_chars, ratio=ratio)  # checked by the schema
         summarizer = STATE.pipeline.summarizer
         result = guarded(
-            "/summarize", "validation", lambda: summarizer.document_summary(text, top_keywords=keywords, **limit)
+            "/summarize", "validation", lambda: summarizer.document_summary(text, budget, top_keywords=keywords)
         )
         if isinstance(result, Failed):
             return result.response()
-        return SummarizeResponse.model_validate(result)
+        return SummarizeResponse.model_validate(to_json(result))
 
     @bentoml.api(input_spec=BatchRequest)
     def batch(
-        self, documents: list[Any], summary_sentences: int = 3
+        self, documents: list[Any], summary_sentences: int = DEFAULT_SUMMARY_SENTENCES
     ) -> list[BatchResult | BatchError]:
         """Analyse each document; a bad one gets ``{"id", "error"}`` and the others go on."""
         out: list[BatchResult | BatchError] = []
@@ -226,8 +226,8 @@ class Wenzhai:
             if isinstance(result, Failed):
                 out.append(BatchError(id=doc_id, error=result.message))
                 continue
-            STATE.metrics.count_themes("batch", (seg["theme"] for seg in result["segments"]))
-            out.append(BatchResult.model_validate({"id": doc_id, **result}))
+            STATE.metrics.count_themes("batch", (seg.theme for seg in result.segments))
+            out.append(BatchResult.model_validate({"id": doc_id, **to_json(result)}))
         return out
 
 
@@ -241,3 +241,4 @@ Wenzhai.add_asgi_middleware(
     load_wait_s=LIMITS.load_wait_s,
 )
 Wenzhai.mount_asgi_app(ui_app(), path="/ui", name="ui")
+Wenzhai.add_asgi_middleware(EditorHome)  # / → /ui/, Swagger at /docs

@@ -45,6 +45,7 @@ import numpy as np
 
 from wenzhai.models.encoders import default_cache_root
 from wenzhai.models.summarizer import DEFAULT_ENCODER, DEFAULT_LAYERS, Summarizer, SummarizerConfig
+from wenzhai.models.summary_budget import Budget
 from wenzhai.training.summary_baselines import lead, random_pick, textrank
 from wenzhai.training.summary_data import Document, assembled_essays, load_lcsts, long_text, seed_essays
 from wenzhai.training.summary_rouge import (
@@ -133,9 +134,9 @@ def summarizer_system(summarizer: Summarizer) -> System:
     """Our summariser as a system: indices (into ``doc.sentences``) of the summary sentences."""
 
     def run(doc: Document, k: int) -> list[int]:
-        items = summarizer.summarize_paragraphs(doc.paragraphs, max_sentences=k)
+        items = summarizer.summarize_paragraphs(doc.paragraphs, Budget(max_sentences=k))
         position = {text: i for i, text in reversed(list(enumerate(doc.sentences)))}
-        return [position[item["text"]] for item in items]
+        return [position[item.text] for item in items]
 
     return run
 
@@ -293,9 +294,9 @@ def measure_speed(text: str, spec: str, depths: Sequence[int], threads: int, pre
     out["keywords"] = time_call(lambda: extract_keywords(text), 3)
     for depth in depths:
         summarizer = Summarizer(EncoderEmbedder(model, tokenizer, EmbedderSettings(layers=depth, prefix=prefix)))
-        summarizer.summarize("预热一下。这是第二句。这是第三句话。", max_sentences=1)
+        summarizer.summarize("预热一下。这是第二句。这是第三句话。", Budget(max_sentences=1))
         repeats = 5 if depth <= 2 else 3 if depth <= 4 else 1
-        out["by_depth"][depth] = time_call(lambda s=summarizer: s.summarize(text, max_sentences=3), repeats)
+        out["by_depth"][depth] = time_call(lambda s=summarizer: s.summarize(text, Budget(max_sentences=3)), repeats)
         print(f"speed: depth {depth:2d}: {out['by_depth'][depth]}", flush=True)
     out["load_after"] = os.getloadavg()[0]
     return out
@@ -455,7 +456,7 @@ def run(args: argparse.Namespace) -> str:
         t = speed["by_depth"][DEFAULT_LAYERS]
         lines += [
             "", "## Speed", "",
-            f"`Summarizer.summarize(text, max_sentences=3)` on {speed['chars']:,} characters of People's Daily "
+            f"`Summarizer.summarize(text, Budget(max_sentences=3))` on {speed['chars']:,} characters of People's Daily "
             f"1998 prose ({speed['sentences']} sentences, {speed['tokens']:,} tokens), model already loaded, "
             f"torch threads {speed['threads']}, 5 runs: **median {t.median:.2f} s, best {t.best:.2f} s wall "
             f"({t.cpu:.2f} s CPU) at the shipped depth {DEFAULT_LAYERS}**. Keywords (jieba TF-IDF, POS-filtered) "
@@ -565,8 +566,8 @@ def seed_section(shared: Path, args: argparse.Namespace) -> list[str]:
         body = "".join(p.text for p in paragraphs if p.kind in ("heading", "body"))
         lines += ["", f"### {title} ({sum(map(len, doc.sentences)):,} characters, {len(doc.sentences)} sentences)",
                   "", f"Keywords: {'、'.join(extract_keywords(body))}", "", "Ours:", ""]
-        lines += [f"{n}. {item['text']} *(score {item['score']:.2f}, span {item['span']})*"
-                  for n, item in enumerate(ours.summarize_paragraphs(paragraphs, 3), 1)]
+        lines += [f"{n}. {item.text} *(score {item.score:.2f}, span {item.span})*"
+                  for n, item in enumerate(ours.summarize_paragraphs(paragraphs, Budget(max_sentences=3)), 1)]
         for name, pick in (("Lead-3", lead), ("TextRank", textrank)):
             lines += ["", f"{name}:", ""]
             lines += [f"{n}. {doc.sentences[i]}" for n, i in enumerate(pick(doc.sentences, 3), 1)]

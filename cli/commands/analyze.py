@@ -8,6 +8,7 @@ import sys
 
 from wenzhai.cli.commands.io import read_input
 from wenzhai.cli.commands.model_options import add_model_options
+from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,17 +21,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", nargs="?", default="-", help="UTF-8 text file, or - for stdin (default)")
     add_model_options(p)
-    p.add_argument("--summary-sentences", type=int, default=3, help="sentences in the page summary")
+    p.add_argument("--summary-sentences", type=int, default=DEFAULT_SUMMARY_SENTENCES, help="sentences in the page summary")
     p.add_argument("--indent", type=int, default=None, help="pretty-print the JSON with this indent")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from wenzhai.models.loading import load_pipeline
+    from wenzhai.models.results import to_json
 
     raw = read_input(args.file)
     pipeline = load_pipeline(args.model, backend=args.backend)
     result = pipeline.analyze(raw, summary_sentences=args.summary_sentences)
-    json.dump(result, sys.stdout, ensure_ascii=False, indent=args.indent)
+    json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=args.indent)
     sys.stdout.write("\n")
     return 0

@@ -35,6 +35,6 @@ def optimize(args: argparse.Namespace) -> int:
     print(json.dumps({
         "onnx": str(classifier.onnx_model.path),
         "seconds": round(time.perf_counter() - started, 2),
-        "probe_theme": probe["theme"],
+        "probe_theme": probe.theme,
     }, ensure_ascii=False))
     return 0

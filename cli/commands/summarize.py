@@ -13,8 +13,7 @@ import sys
 
 from wenzhai.cli.commands import UsageError
 from wenzhai.cli.commands.io import read_input
-
-DEFAULT_SENTENCES = 3
+from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="extractive summary and keywords of a text (or of JSONL rows)",
         description="Pick the most central body sentences (headings, bylines and captions excluded), in "
         "document order, each with its score and its [start, end) character span in the input as given. "
-        f"Give at most one budget; default: --max-sentences {DEFAULT_SENTENCES}.",
+        f"Give at most one budget; default: --max-sentences {DEFAULT_SUMMARY_SENTENCES}.",
     )
     p.add_argument("file", nargs="?", default="-", help="UTF-8 text (or JSONL with --jsonl) file, or - for stdin")
     budget = p.add_mutually_exclusive_group()
@@ -50,28 +49,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def _budget(args: argparse.Namespace) -> dict:
-    from wenzhai.models.summary_budget import Budget
-
-    given = {"max_sentences": args.max_sentences, "max_chars": args.max_chars, "ratio": args.ratio}
-    given = {k: v for k, v in given.items() if v is not None} or {"max_sentences": DEFAULT_SENTENCES}
+def _budget(args: argparse.Namespace) -> Budget:
     try:
-        Budget(**given)
+        return Budget(max_sentences=args.max_sentences, max_chars=args.max_chars, ratio=args.ratio)
     except ValueError as exc:
         raise UsageError(f"--{str(exc).replace('_', '-')}") from None
-    return given
 
 
 def load_summarizer(args: argparse.Namespace):
     """From --model (a theme model's encoder), --encoder, the installed default model, or e5."""
-    from wenzhai.models.loading import default_model_dir, load_classifier
+    from wenzhai.models.loading import default_model_dir, load_summarizer
     from wenzhai.models.summarizer import DEFAULT_ENCODER, DEFAULT_LAYERS, Summarizer
 
     layers = DEFAULT_LAYERS if args.layers is None else args.layers
     if layers < 0:
         raise UsageError(f"--layers must be >= 0, got {layers}")
     if args.encoder is None and (args.model is not None or default_model_dir() is not None):
-        return Summarizer.from_classifier(load_classifier(args.model), layers=layers)
+        return load_summarizer(args.model, layers=layers)
     from wenzhai.training.encoders import load_encoder
 
     return Summarizer.from_encoder(*load_encoder(args.encoder or DEFAULT_ENCODER), layers=layers)
@@ -79,6 +73,7 @@ def load_summarizer(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from wenzhai.models.records import parse_record
+    from wenzhai.models.results import to_json
 
     budget = _budget(args)
     if args.keywords < 1:
@@ -86,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
     raw = read_input(args.file)
     summarizer = load_summarizer(args)
     if not args.jsonl:
-        result = summarizer.document_summary(raw, top_keywords=args.keywords, **budget)
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=args.indent)
+        result = summarizer.document_summary(raw, budget, top_keywords=args.keywords)
+        json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=args.indent)
         sys.stdout.write("\n")
         return 0
     for number, line in enumerate(raw.splitlines(), 1):
@@ -97,6 +92,6 @@ def run(args: argparse.Namespace) -> int:
         if record.error is not None:
             row = {"id": record.id, "error": record.error}
         else:
-            row = {"id": record.id, **summarizer.document_summary(record.text, top_keywords=args.keywords, **budget)}
+            row = {"id": record.id, **to_json(summarizer.document_summary(record.text, budget, top_keywords=args.keywords))}
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     return 0

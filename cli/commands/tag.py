@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from wenzhai.cli.commands.io import read_input
 from wenzhai.cli.commands.model_options import add_model_options
 from wenzhai.models.records import Record, parse_record
+from wenzhai.models.results import to_json
 
 CHUNK_ROWS = 256
 
@@ -42,6 +43,6 @@ def run(args: argparse.Namespace) -> int:
         valid = [r for r in records if r.error is None]
         predictions = iter(classifier.predict([r.text for r in valid]))
         for record in records:
-            row = {"id": record.id, "error": record.error} if record.error else {"id": record.id, **next(predictions)}
+            row = {"id": record.id, "error": record.error} if record.error else {"id": record.id, **to_json(next(predictions))}
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     return 0

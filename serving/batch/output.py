@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from wenzhai.cli.commands import UsageError
+from wenzhai.models.inputs import InputError
 from wenzhai.serving.batch.scoring import row_key
 
 
@@ -60,7 +60,7 @@ def open_output(output: str | Path) -> tuple[TextIO, Resumed]:
     """Open OUTPUT for appending (creating its folder) after reading what it already holds."""
     path = Path(output)
     if path.is_dir():
-        raise UsageError(f"OUTPUT: {path} is a directory; give a .jsonl file path")
+        raise InputError(f"OUTPUT: {path} is a directory; give a .jsonl file path")
     path.parent.mkdir(parents=True, exist_ok=True)
     resumed = read_done(path)
     return path.open("a", encoding="utf-8", newline="\n"), resumed

@@ -21,7 +21,7 @@ import pyarrow as pa
 import ray
 from ray.data.datasource import FileBasedDatasource
 
-from wenzhai.cli.commands import UsageError
+from wenzhai.models.inputs import InputError
 from wenzhai.serving.batch.scoring import Outcome, ScorerSpec, process_rows
 from wenzhai.serving.batch.sources import InputFile, RawRow, read_rows
 
@@ -71,7 +71,7 @@ def check_reachable(address: str, timeout_s: float = 5.0) -> None:
     try:
         socket.create_connection((host, int(port)), timeout=timeout_s).close()
     except OSError as exc:
-        raise UsageError(f"--address: no Ray cluster answers at {address} ({exc.strerror or exc})") from None
+        raise InputError(f"--address: no Ray cluster answers at {address} ({exc.strerror or exc})") from None
 
 
 class RayEngine:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from wenzhai.cli.commands import UsageError
+from wenzhai.models.inputs import InputError
 from wenzhai.serving.batch.output import open_output
 from wenzhai.serving.batch.scoring import ERROR, OK, SKIPPED, ScorerSpec
 from wenzhai.serving.batch.sources import find_inputs
@@ -41,15 +41,15 @@ class BatchJob:
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
-            raise UsageError(f"--engine: {self.engine!r} is not an engine; allowed: {', '.join(ENGINES)}")
+            raise InputError(f"--engine: {self.engine!r} is not an engine; allowed: {', '.join(ENGINES)}")
         if self.engine != "ray" and (self.address or self.actors or self.cpus_per_actor != 1.0):
-            raise UsageError("--address, --actors and --cpus-per-actor need --engine ray")
+            raise InputError("--address, --actors and --cpus-per-actor need --engine ray")
         if self.actors is not None and self.actors < 1:
-            raise UsageError(f"--actors must be >= 1, got {self.actors}")
+            raise InputError(f"--actors must be >= 1, got {self.actors}")
         if self.cpus_per_actor <= 0:
-            raise UsageError(f"--cpus-per-actor must be > 0, got {self.cpus_per_actor}")
+            raise InputError(f"--cpus-per-actor must be > 0, got {self.cpus_per_actor}")
         if not 1 <= self.batch_size <= 10_000:
-            raise UsageError(f"--batch-size must be between 1 and 10000, got {self.batch_size}")
+            raise InputError(f"--batch-size must be between 1 and 10000, got {self.batch_size}")
 
     def scorer_spec(self) -> ScorerSpec:
         """The spec workers build their scorer from, with the model folder resolved here, once."""
@@ -93,7 +93,7 @@ def make_engine(job: BatchJob):
     try:
         from wenzhai.serving.batch.ray_engine import RayEngine
     except ImportError as exc:
-        raise UsageError(f"--engine ray needs Ray Data ({exc}); install it with: pip install 'ray[data]'") from None
+        raise InputError(f"--engine ray needs Ray Data ({exc}); install it with: pip install 'ray[data]'") from None
     return RayEngine(address=job.address, actors=job.actors, cpus_per_actor=job.cpus_per_actor)
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from wenzhai.models.records import Record, parse_record
+from wenzhai.models.results import to_json
+from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
 from wenzhai.serving.batch.sources import RawRow
 
 MODES: tuple[str, ...] = ("analyze", "tag", "summarize")
@@ -38,20 +40,22 @@ class ScorerSpec:
     """Everything a worker needs to build its scorer; small and picklable (shipped to Ray actors).
 
     ``model`` is an absolute model folder resolved on the driver, so workers never depend on their
-    own environment; ``None`` means no theme model (analyze: text statistics only; summarize: the
-    standalone sentence encoder).
+    own environment; ``None`` means no theme model (analyze: text statistics only; tag and summarize
+    need one: the summariser reads sentences with the theme model's encoder).
     """
 
     mode: str = field(default="analyze", metadata={"help": "analyze, tag or summarize."})
     model: str | None = field(default=None, metadata={"help": "Model folder (absolute) or None."})
     threads: int | None = field(default=None, metadata={"help": "Torch threads per worker (None: torch's default)."})
-    summary_sentences: int = field(default=3, metadata={"help": "Sentences per summary (analyze, summarize)."})
+    summary_sentences: int = field(
+        default=DEFAULT_SUMMARY_SENTENCES, metadata={"help": "Sentences per summary (analyze, summarize)."}
+    )
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"--mode: {self.mode!r} is not a mode; allowed: {', '.join(MODES)}")
-        if self.mode == "tag" and self.model is None:
-            raise ValueError("--mode tag needs a theme model: give --model DIR (no default model is installed)")
+        if self.mode in ("tag", "summarize") and self.model is None:
+            raise ValueError(f"--mode {self.mode} needs a theme model: give --model DIR (no default model is installed)")
         if self.threads is not None and self.threads < 1:
             raise ValueError(f"--threads must be >= 1, got {self.threads}")
         if not 0 <= self.summary_sentences <= 50 or (self.mode == "summarize" and self.summary_sentences == 0):
@@ -71,18 +75,17 @@ class ScorerSpec:
             from wenzhai.models.loading import load_pipeline
 
             pipeline = load_pipeline(self.model or "none", threads=self.threads)
-            return Scorer(self.mode, lambda text: pipeline.analyze(text, summary_sentences=n))
+            return Scorer(self.mode, lambda text: to_json(pipeline.analyze(text, summary_sentences=n)))
         if self.mode == "tag":
             from wenzhai.models.loading import load_classifier
 
             predict = load_classifier(self.model, threads=self.threads).predict
-            return Scorer(self.mode, lambda text: predict([text])[0], many=predict)
-        from argparse import Namespace
+            return Scorer(self.mode, lambda text: to_json(predict([text])[0]), many=lambda texts: to_json(predict(texts)))
+        from wenzhai.models.loading import load_summarizer
 
-        from wenzhai.cli.commands.summarize import load_summarizer
-
-        summarizer = load_summarizer(Namespace(model=self.model, encoder=None, layers=None))
-        return Scorer(self.mode, lambda text: summarizer.document_summary(text, max_sentences=n))
+        summarizer = load_summarizer(self.model)
+        budget = Budget(max_sentences=n)
+        return Scorer(self.mode, lambda text: to_json(summarizer.document_summary(text, budget)))
 
 
 class Scorer:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from wenzhai.cli.commands import UsageError
+from wenzhai.models.inputs import InputError
 
 SUFFIX_KINDS: dict[str, str] = {".jsonl": "jsonl", ".parquet": "parquet"}
 READ_BLOCK_BYTES = 1 << 20
@@ -63,13 +63,13 @@ def find_inputs(input_path: str | os.PathLike[str], exclude: Path | None = None)
     """
     root = Path(input_path)
     if not root.exists():
-        raise UsageError(f"INPUT: {root} does not exist")
+        raise InputError(f"INPUT: {root} does not exist")
     excluded = exclude.resolve() if exclude is not None else None
     if root.is_file():
         if kind_of(root) is None:
-            raise UsageError(f"INPUT: {root} is not a .jsonl or .parquet file")
+            raise InputError(f"INPUT: {root} is not a .jsonl or .parquet file")
         if root.resolve() == excluded:
-            raise UsageError("INPUT and OUTPUT are the same file; write the results somewhere else")
+            raise InputError("INPUT and OUTPUT are the same file; write the results somewhere else")
         candidates = [(root, root.name)]
     else:
         candidates = [
@@ -81,7 +81,7 @@ def find_inputs(input_path: str | os.PathLike[str], exclude: Path | None = None)
             and path.resolve() != excluded
         ]
         if not candidates:
-            raise UsageError(f"INPUT: no .jsonl or .parquet files under {root}")
+            raise InputError(f"INPUT: no .jsonl or .parquet files under {root}")
     files = [InputFile(path.resolve(), name, kind_of(path) or "") for path, name in candidates]
     for file in files:
         if file.kind == "parquet":
@@ -90,7 +90,7 @@ def find_inputs(input_path: str | os.PathLike[str], exclude: Path | None = None)
 
 
 def parquet_columns(path: Path | str, name: str, schema=None) -> list[str]:
-    """The columns to read from a Parquet file; a UsageError naming the file if they are unusable."""
+    """The columns to read from a Parquet file; a InputError naming the file if they are unusable."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -98,17 +98,17 @@ def parquet_columns(path: Path | str, name: str, schema=None) -> list[str]:
         try:
             schema = pq.read_schema(path)
         except (OSError, pa.ArrowException) as exc:
-            raise UsageError(f"INPUT {name}: not a readable Parquet file ({exc})") from None
+            raise InputError(f"INPUT {name}: not a readable Parquet file ({exc})") from None
     if "text" not in schema.names:
-        raise UsageError(f"INPUT {name}: no 'text' column (columns: {', '.join(schema.names)})")
+        raise InputError(f"INPUT {name}: no 'text' column (columns: {', '.join(schema.names)})")
     text_type = schema.field("text").type
     if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
-        raise UsageError(f"INPUT {name}: column 'text' is {text_type}; expected string")
+        raise InputError(f"INPUT {name}: column 'text' is {text_type}; expected string")
     if "id" not in schema.names:
         return ["text"]
     id_type = schema.field("id").type
     if not (pa.types.is_integer(id_type) or pa.types.is_string(id_type) or pa.types.is_large_string(id_type)):
-        raise UsageError(f"INPUT {name}: column 'id' is {id_type}; expected string or integer")
+        raise InputError(f"INPUT {name}: column 'id' is {id_type}; expected string or integer")
     return ["id", "text"]
 
 

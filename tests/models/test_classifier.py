@@ -38,9 +38,9 @@ def test_temperature_softens_probabilities():
 def test_text_without_chinese_is_other_with_low_confidence(classifier):
     assert not has_chinese("Hello world 2024!") and has_chinese("APP迅速")
     pred = classifier.predict(["Hello world 2024!", "乡村"])[0]
-    assert pred["theme"] == "other"
-    assert pred["scores"]["other"] == pytest.approx(NON_CHINESE_OTHER_PROB, abs=1e-4)
-    assert pred["secondary"] == []
+    assert pred.theme == "other"
+    assert pred.scores["other"] == pytest.approx(NON_CHINESE_OTHER_PROB, abs=1e-4)
+    assert pred.secondary == []
 
 
 def test_settings_are_validated():

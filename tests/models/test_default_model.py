@@ -42,19 +42,19 @@ def test_default_model_scores_on_the_dev_set(shared_dir, default_pipeline):
 
     rows = [json.loads(line) for line in (shared_dir / "dev" / "themes_dev.jsonl").read_text().splitlines()]
     preds = default_pipeline.classifier.predict([r["text"] for r in rows])
-    macro = f1_score([r["label"] for r in rows], [p["theme"] for p in preds], average="macro")
+    macro = f1_score([r["label"] for r in rows], [p.theme for p in preds], average="macro")
     print(f"default model dev macro-F1: {macro:.4f}")
     assert macro >= 0.85
 
 
 def test_seed_page_segments_get_their_labelled_themes(seed_page, default_pipeline):
     result = default_pipeline.analyze(seed_page)
-    segments = result["segments"]
+    segments = result.segments
     for opening, theme in SEED_THEMES:
-        owners = [s for s in segments if s["text"].startswith(opening)]
+        owners = [s for s in segments if s.text.startswith(opening)]
         assert len(owners) == 1, f"no segment starts at {opening!r}"
-        assert owners[0]["theme"] == theme, (opening, owners[0]["scores"])
-    assert [s["title"] for s in segments if s["text"].startswith(("“千万工程”是", "5月24日"))] == [
+        assert owners[0].theme == theme, (opening, owners[0].scores)
+    assert [s.title for s in segments if s.text.startswith(("“千万工程”是", "5月24日"))] == [
         "“千万工程”的深远意义",
         "“文武”比拼竞风采",
     ]
@@ -62,7 +62,7 @@ def test_seed_page_segments_get_their_labelled_themes(seed_page, default_pipelin
 
 def test_seed_page_keywords_per_segment_and_page(seed_page, default_pipeline):
     result = default_pipeline.analyze(seed_page)
-    assert "千万工程" in result["keywords"]
-    by_opening = {s["text"][:6]: s["keywords"] for s in result["segments"]}
+    assert "千万工程" in result.keywords
+    by_opening = {s.text[:6]: s.keywords for s in result.segments}
     assert any(w.startswith("电子") for w in by_opening["结婚登记，拿"])
-    assert all(1 <= len(s["keywords"]) <= 5 for s in result["segments"])
+    assert all(1 <= len(s.keywords) <= 5 for s in result.segments)

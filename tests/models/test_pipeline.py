@@ -5,6 +5,7 @@ import pytest
 
 from wenzhai.models.inputs import InputError
 from wenzhai.models.pipeline import Pipeline
+from wenzhai.models.results import ThemePrediction, to_json
 from wenzhai.models.themes import LABELS
 
 
@@ -20,8 +21,11 @@ class KeywordScorer:
             out[i, j] = 0.8
         return out
 
-    def secondary_labels(self, probs):
-        return []
+    def predict(self, texts, clean=True):
+        return [
+            ThemePrediction(theme=LABELS[int(np.argmax(p))], scores=dict(zip(LABELS, map(float, p), strict=True)), secondary=[])
+            for p in self.predict_proba(texts, clean)
+        ]
 
     def info(self):
         return {"name": "keyword-fake", "version": "t"}
@@ -29,29 +33,29 @@ class KeywordScorer:
 
 def test_shape_without_classifier_has_null_themes(seed_page):
     result = Pipeline().analyze(seed_page)
-    assert set(result) == {"segments", "themes", "summary", "keywords", "model"}
-    assert result["themes"] is None and result["summary"] == [] and result["keywords"] == []
-    for seg in result["segments"]:
-        assert set(seg) >= {"title", "text", "span", "theme", "scores", "secondary"}
-        assert seg["theme"] is None
-        start, end = seg["span"]
+    assert set(to_json(result)) == {"segments", "themes", "summary", "keywords", "model"}
+    assert result.themes is None and result.summary == [] and result.keywords == []
+    for seg in result.segments:
+        assert set(to_json(seg)) >= {"title", "text", "span", "theme", "scores", "secondary"}
+        assert seg.theme is None
+        start, end = seg.span
         assert 0 <= start < end <= len(seed_page)
 
 
 def test_theme_shares_sum_to_one_and_follow_segment_length(seed_page):
     result = Pipeline(classifier=KeywordScorer()).analyze(seed_page)
-    assert result["model"] == {"name": "keyword-fake", "version": "t"}
-    assert sum(result["themes"].values()) == pytest.approx(1.0, abs=1e-3)
-    for seg in result["segments"]:
-        assert seg["theme"] in LABELS and set(seg["scores"]) == set(LABELS)
+    assert result.model == {"name": "keyword-fake", "version": "t"}
+    assert sum(result.themes.values()) == pytest.approx(1.0, abs=1e-3)
+    for seg in result.segments:
+        assert seg.theme in LABELS and set(seg.scores) == set(LABELS)
 
 
 @pytest.mark.parametrize("text", ["乡村振兴", "Hello world", "00", "2024年5月20日"])
 def test_one_line_pages_are_analysed(text):
     result = Pipeline(classifier=KeywordScorer()).analyze(text)
-    assert len(result["segments"]) == 1
-    assert result["segments"][0]["text"]
-    assert sum(result["themes"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert len(result.segments) == 1
+    assert result.segments[0].text
+    assert sum(result.themes.values()) == pytest.approx(1.0, abs=1e-3)
 
 
 @pytest.mark.parametrize("bad", ["", "   \n\t ", None, 5])

@@ -7,6 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
+from wenzhai.models.summary_budget import Budget
 from wenzhai.serving.schemas import (
     AnalyzeRequest,
     BatchDocument,
@@ -49,8 +50,8 @@ def test_control_characters_become_spaces_keeping_offsets() -> None:
 
 
 def test_summarize_takes_one_limit() -> None:
-    assert SummarizeRequest(text="好").limit() == {"max_sentences": 3}
-    assert SummarizeRequest(text="好", ratio=0.5).limit() == {"ratio": 0.5}
+    assert SummarizeRequest(text="好").budget() == Budget()
+    assert SummarizeRequest(text="好", ratio=0.5).budget() == Budget(ratio=0.5)
     described = errors_of(SummarizeRequest, {"text": "好", "max_chars": 10, "ratio": 0.5})
     assert described["error"] == ("request body: give at most one of max_sentences, max_chars, ratio "
                                   "(got max_chars and ratio)")

@@ -69,12 +69,12 @@ def test_training_end_to_end_on_tiny_model(tiny_dataset, tiny_encoder_dir, tmp_p
     assert clf.info() == {"name": "wenzhai-theme", "version": "test"}
     texts = ["".join([MARKERS["governance"]] * 3), "企业厂职工产品" * 20]  # the second needs several windows
     preds = clf.predict(texts)
-    assert preds[0]["theme"] == "governance"
-    assert preds[1]["theme"] == "enterprise_news"
+    assert preds[0].theme == "governance"
+    assert preds[1].theme == "enterprise_news"
     for p in preds:
-        assert set(p["scores"]) == set(LABELS)
-        assert abs(sum(p["scores"].values()) - 1) < 1e-3
-        assert p["theme"] not in p["secondary"]
+        assert set(p.scores) == set(LABELS)
+        assert abs(sum(p.scores.values()) - 1) < 1e-3
+        assert p.theme not in p.secondary
     assert np.allclose(clf.predict_proba([]).shape, (0, len(LABELS)))
 
 

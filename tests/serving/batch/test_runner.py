@@ -15,6 +15,7 @@ from tests.serving.batch.conftest import (
     result_key,
 )
 from wenzhai.cli.main import main
+from wenzhai.models.results import to_json
 from wenzhai.serving.batch.runner import BatchJob, run_batch
 
 N_ROWS = 130 + len(BAD_JSONL_LINES) + 100  # write_archive's defaults; the blank line gives no row
@@ -36,7 +37,7 @@ def test_analyze_writes_one_analyze_json_per_row_and_error_rows_for_bad_ones(loc
     first = real_rows(1)[0]
     row = next(r for r in rows if r["id"] == first["id"])
     assert list(row)[0] == "id"
-    expected = {"id": first["id"], **load_pipeline(str(tiny_classifier_dir), threads=1).analyze(first["text"])}
+    expected = {"id": first["id"], **to_json(load_pipeline(str(tiny_classifier_dir), threads=1).analyze(first["text"]))}
     assert row == json.loads(json.dumps(expected, ensure_ascii=False))
     assert row["model"] == {"name": "tiny-random", "version": "test"} and row["segments"][0]["theme"]
 
@@ -51,7 +52,7 @@ def test_tag_mode_writes_the_classifier_prediction(archive, tiny_classifier_dir,
     sample = real_rows(3)
     predictions = load_classifier(str(tiny_classifier_dir), threads=1).predict([r["text"] for r in sample])
     for source, prediction in zip(sample, predictions, strict=True):
-        assert rows[source["id"]] == {"id": source["id"], **prediction}
+        assert rows[source["id"]] == {"id": source["id"], **to_json(prediction)}
 
 
 def test_summarize_mode_writes_summary_and_keywords(tiny_classifier_dir, tmp_path):

@@ -68,8 +68,9 @@ def test_batch_failure_falls_back_to_rows_one_by_one():
     [
         ({"mode": "translate"}, "not a mode"),
         ({"mode": "tag", "model": None}, "needs a theme model"),
+        ({"mode": "summarize", "model": None}, "needs a theme model"),
         ({"threads": 0}, "threads"),
-        ({"mode": "summarize", "summary_sentences": 0}, "between 1 and 50"),
+        ({"mode": "summarize", "model": "/m", "summary_sentences": 0}, "between 1 and 50"),
         ({"summary_sentences": 51}, "between 0 and 50"),
     ],
 )
