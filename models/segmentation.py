@@ -20,6 +20,16 @@ Three kinds of evidence, strongest first:
    turns of an essay (its vocabulary moving from 建设 to 治理).
 
 Boundaries from 2 and 3 never create a piece shorter than ``min_segment_chars``.
+
+When the paragraphs come from the learned page reader (`models.page_reader`; each carries a
+``role``), layout is the reader's: an article starts at every headline that titles the text below
+it and at every paragraph the reader marks ``start``; a headline marked ``heading_above`` titles the
+article above it (column order printed it below its body). Statistics (2 and 3) then only look for
+topic turns inside articles of at least ``essay_chars`` characters: parts of long essays, as on the
+seed page.
+
+Nothing is lost: every paragraph of a segment is its title, its text, or one of its ``dropped``
+items (bylines and credits, headlines that title no text, doubled print), each with its reason.
 """
 
 from __future__ import annotations
@@ -35,9 +45,11 @@ from wenzhai.models.text.types import Paragraph
 CONTENT_KINDS = ("body", "caption")
 
 # Why a segment starts where it does (Segment.reason).
-START, HEADING, AFTER_HEADING, AFTER_BYLINE, THEME, TOPIC = (
-    "start", "heading", "after_heading", "after_byline", "theme", "topic"
+START, HEADING, AFTER_HEADING, AFTER_BYLINE, THEME, TOPIC, READ = (
+    "start", "heading", "after_heading", "after_byline", "theme", "topic", "reader"
 )
+# Why a character of the input is in neither a title nor a text (Dropped.reason).
+BYLINE, LONE_HEADLINE, DOUBLED_PRINT = "byline", "headline without text", "doubled print"
 
 
 def _help(text: str) -> dict[str, str]:
@@ -79,9 +91,14 @@ class SegmentationConfig:
     min_margin: float = field(
         default=0.1, metadata=_help("Top-1 minus top-2 mean probability each window needs for its theme to count.")
     )
+    essay_chars: int = field(
+        default=1500,
+        metadata=_help("On pages read by the page reader, only articles at least this long (characters) "
+                       "are searched for topic turns: the parts of a long essay. News items stay whole."),
+    )
 
     def __post_init__(self) -> None:
-        for name in ("window", "prob_window", "heading_fit_chars", "min_segment_chars"):
+        for name in ("window", "prob_window", "heading_fit_chars", "min_segment_chars", "essay_chars"):
             value = getattr(self, name)
             low = 0 if name == "min_segment_chars" else 1
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
@@ -94,6 +111,15 @@ class SegmentationConfig:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """Input text in neither a segment's title nor its text, and why (a byline, doubled print...)."""
+
+    text: str
+    offsets: tuple[int, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Segment:
     """One article, or one part of an article, of the page.
 
@@ -101,13 +127,16 @@ class Segment:
     paragraphs: every paragraph it holds, in page order (headline, bylines, text, dangling headlines).
     span: half-open ``[start, end)`` in the original input, from its first to its last paragraph.
     reason: why it starts here: start, heading, after_heading (below a dangling headline),
-        after_byline, theme (probabilities) or topic (lexical cohesion).
+        after_byline, reader (the page reader), theme (probabilities) or topic (lexical cohesion).
+    dropped: what of its paragraphs is neither title nor text: bylines and credits, headlines
+        titling no text, doubled print.
     """
 
     title: str | None
     paragraphs: tuple[Paragraph, ...]
     span: tuple[int, int]
     reason: str = START
+    dropped: tuple[Dropped, ...] = ()
 
     @property
     def content(self) -> tuple[Paragraph, ...]:
@@ -279,8 +308,95 @@ def segment_page(
     if not paragraphs:
         return []
     probs = None if paragraph_probs is None else check_probs(paragraph_probs, len(paragraphs))
-    starts, titles, loose = _layout(paragraphs, config)
+    if any(p.role is not None for p in paragraphs):
+        groups = _read_groups(paragraphs, probs, config)
+    else:
+        groups = _rule_groups(paragraphs, probs, config)
+    segments = []
+    for why, members, title_at in groups:
+        parts = tuple(paragraphs[m] for m in members)
+        title = paragraphs[title_at].text if title_at is not None else None
+        dropped = _dropped(paragraphs, members, title_at)
+        segments.append(Segment(title, parts, (parts[0].span[0], parts[-1].span[1]), why, dropped))
+    return segments
 
+
+def _dropped(paragraphs: Sequence[Paragraph], members: list[int], title_at: int | None) -> tuple[Dropped, ...]:
+    out = []
+    for m in members:
+        p = paragraphs[m]
+        if p.kind == "byline":
+            out.append(Dropped(p.text, tuple(p.offsets), BYLINE))
+        elif p.kind == "heading" and m != title_at:
+            out.append(Dropped(p.text, tuple(p.offsets), LONE_HEADLINE))
+        if p.dropped:
+            out.append(Dropped("".join(ch for _, ch in p.dropped), tuple(i for i, _ in p.dropped), DOUBLED_PRINT))
+    return tuple(out)
+
+
+Group = tuple[str, list[int], "int | None"]  # (reason, paragraph indices, index of the titling headline)
+
+
+def _read_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, config: SegmentationConfig) -> list[Group]:
+    """Articles as the page reader laid them out, long ones split at topic turns."""
+    groups: list[list] = []  # [reason, members, title index, has content]
+
+    def text_follows(i: int) -> bool:
+        j = i + 1
+        while j < len(paragraphs) and paragraphs[j].kind == "byline":
+            j += 1
+        return j < len(paragraphs) and paragraphs[j].kind in CONTENT_KINDS
+
+    def untitled_above() -> bool:
+        return bool(groups) and groups[-1][2] is None and groups[-1][3]
+
+    for i, p in enumerate(paragraphs):
+        if p.kind == "heading":
+            if p.role == "heading_above" and untitled_above():
+                groups[-1][1].append(i)
+                groups[-1][2] = i
+            elif text_follows(i):
+                groups.append([HEADING, [i], i, False])
+            elif untitled_above():
+                groups[-1][1].append(i)
+                groups[-1][2] = i
+            elif groups:
+                groups[-1][1].append(i)
+            else:
+                groups.append([START, [i], None, False])
+        elif p.kind == "byline":
+            if groups:
+                groups[-1][1].append(i)
+            else:
+                groups.append([START, [i], None, False])
+        elif not groups or (p.role == "start" and groups[-1][3]):
+            groups.append([READ if groups else START, [i], None, True])
+        else:
+            groups[-1][1].append(i)
+            groups[-1][3] = True
+    out: list[Group] = []
+    for why, members, title_at, _ in groups:
+        content = [m for m in members if paragraphs[m].kind in CONTENT_KINDS]
+        if sum(len(paragraphs[m].text) for m in content) < config.essay_chars:
+            out.append((why, members, title_at))
+            continue
+        texts = [paragraphs[m].text for m in content]
+        cuts = _run_cuts(texts, None if probs is None else probs[content], config)
+        piece: list[int] = []
+        piece_why, piece_title = why, title_at
+        cut_at = {content[k]: r for k, r in cuts.items()}
+        for m in members:
+            if m in cut_at and piece:
+                out.append((piece_why, piece, piece_title))
+                piece, piece_why, piece_title = [], cut_at[m], None
+            piece.append(m)
+        out.append((piece_why, piece, piece_title))
+    return out
+
+
+def _rule_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, config: SegmentationConfig) -> list[Group]:
+    """Segments by the hand-written layout rules and statistics (paragraphs without reader roles)."""
+    starts, titles, loose = _layout(paragraphs, config)
     # Runs of consecutive content paragraphs that layout leaves unbroken, then statistics inside.
     runs: list[list[int]] = []
     for i, p in enumerate(paragraphs):
@@ -311,9 +427,4 @@ def segment_page(
             pending.append(i)
     if pending:  # nothing but dangling headlines
         groups.append((START, pending))
-    segments = []
-    for why, members in groups:
-        title = next((paragraphs[m].text for m in members if m in titles), None)
-        parts = tuple(paragraphs[m] for m in members)
-        segments.append(Segment(title, parts, (parts[0].span[0], parts[-1].span[1]), why))
-    return segments
+    return [(why, members, next((m for m in members if m in titles), None)) for why, members in groups]

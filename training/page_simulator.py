@@ -164,7 +164,10 @@ def person(rng: random.Random) -> str:
 
 
 def byline_after(rng: random.Random) -> str:
-    kind = rng.randrange(6)
+    kind = rng.randrange(7)
+    if kind == 6:
+        return (f"【{rng.choice(('执笔人', '作者'))}：{person(rng)}，{rng.choice(_PLACES)}"
+                f"{rng.choice(('大学', '社会科学院', '省委党校'))}{rng.choice(('教授', '研究员', '首席专家'))}】")
     if kind == 0:
         return f"（记者 {person(rng)} {person(rng)}）" if rng.random() < 0.5 else f"（{person(rng)}）"
     if kind == 1:
@@ -227,14 +230,16 @@ class _PageWriter:
         return start
 
 
-def _headline(writer: _PageWriter, title: str, owner: dict[int, int], segment: int) -> None:
+def _headline(writer: _PageWriter, title: str, owner: dict[int, int], segment: int, role: str = "heading") -> None:
     """Print a headline (maybe doubled, maybe with an author line) that titles ``segment``."""
     rng, config = writer.rng, writer.config
-    printed = print_doubled(title, rng) if rng.random() < config.doubled else title
-    owner[writer.line(printed, "heading")] = segment
+    doubled = rng.random() < config.doubled
+    owner[writer.line(print_doubled(title, rng) if doubled else title, role)] = segment
     if rng.random() < config.byline_under:
-        writer.line(byline_under(rng), "byline")
-    writer.blank()
+        author = byline_under(rng)
+        writer.line(author * 2 if doubled and rng.random() < 0.5 else author, "byline")
+    if rng.random() < 0.7:
+        writer.blank()
 
 
 def render_page(articles: list[Article], rng: random.Random, config: SimulatorConfig) -> dict:
@@ -272,10 +277,12 @@ def render_page(articles: list[Article], rng: random.Random, config: SimulatorCo
         elif rng.random() < config.byline_after:
             if writer.blank_between:
                 writer.blank()
-            writer.line(byline_after(rng), "byline")
+            byline = byline_after(rng)
+            for k, piece in enumerate(wrap(byline, width or 1e9)):
+                writer.line(piece, "cont" if k else "byline")
         if displaced:
             writer.blank()
-            _headline(writer, article.title, owner, len(segments))
+            _headline(writer, article.title, owner, len(segments), "heading_above")
         text = "\n".join(paras)
         segments.append({
             "text": text, "title": None if headless else article.title, "start_marker": text[:12],

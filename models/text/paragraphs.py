@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wenzhai.models.text.chars import display_width, ends_sentence
-from wenzhai.models.text.doubling import DEFAULT_MIN_CHARS, collapse_doubling
+from wenzhai.models.text.doubling import DEFAULT_MIN_CHARS, split_doubling
 from wenzhai.models.text.kinds import (
     is_author_line,
     is_bracket_byline,
@@ -89,6 +89,13 @@ class CleanConfig:
     caption_max_paragraphs: int = field(
         default=2, metadata={"help": "Most paragraphs between a headline and a photo credit read as a caption."}
     )
+    reader: str = field(
+        default="default",
+        metadata={
+            "help": "Who decides each line's role: 'default' (the learned page reader shipped in "
+            "models/page_reader/), a path to another reader JSON, or 'rules' (the hand-written rules alone)."
+        },
+    )
 
     def __post_init__(self) -> None:
         for name in ("max_heading_chars", "min_doubled_chars", "max_byline_lines", "caption_max_chars",
@@ -102,6 +109,8 @@ class CleanConfig:
             )
         if not 0.0 <= self.column_tolerance < 1.0:
             raise ValueError(f"CleanConfig.column_tolerance: must be in [0, 1), got {self.column_tolerance!r}")
+        if not isinstance(self.reader, str) or not self.reader:
+            raise ValueError(f"CleanConfig.reader: must be 'default', 'rules' or a path, got {self.reader!r}")
         if not self.max_column_width > 0:
             raise ValueError(f"CleanConfig.max_column_width: must be > 0, got {self.max_column_width!r}")
 
@@ -114,6 +123,11 @@ class Line:
     indent: bool  # the raw line started with whitespace
     blank_before: bool  # at least one blank line separates it from the previous non-blank line
     end: int  # input index just after the line (where its line break is)
+    dropped: tuple[tuple[int, str], ...] = ()  # (input index, character) of a doubled line's second copies
+
+    @property
+    def doubled(self) -> bool:
+        return bool(self.dropped)
 
     @property
     def width(self) -> float:
@@ -132,10 +146,15 @@ def split_lines(raw: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def clean_line(raw: str, start: int, end: int, min_doubled_chars: int = DEFAULT_MIN_CHARS) -> MappedText:
-    """Normalise, remove letter-spacing and collapse doubling on ``raw[start:end]``."""
+def clean_line(
+    raw: str, start: int, end: int, min_doubled_chars: int = DEFAULT_MIN_CHARS
+) -> tuple[MappedText, tuple[int, ...]]:
+    """Normalise, remove letter-spacing and collapse doubling on ``raw[start:end]``.
+
+    Returns the clean line and the input indices of the doubled copies it dropped.
+    """
     text = remove_letter_spacing(normalize(MappedText.from_source(raw, start, end)))
-    return collapse_doubling(text, min_doubled_chars)
+    return split_doubling(text, min_doubled_chars)
 
 
 def clean_lines(raw: str, config: CleanConfig) -> list[Line]:
@@ -143,12 +162,12 @@ def clean_lines(raw: str, config: CleanConfig) -> list[Line]:
     lines: list[Line] = []
     blank_before = False
     for start, end in split_lines(raw):
-        text = clean_line(raw, start, end, config.min_doubled_chars)
+        text, dropped = clean_line(raw, start, end, config.min_doubled_chars)
         if not text:
             blank_before = True
             continue
         indent = raw[start].isspace()
-        lines.append(Line(text, indent, blank_before and bool(lines), end))
+        lines.append(Line(text, indent, blank_before and bool(lines), end, tuple((i, raw[i]) for i in dropped)))
         blank_before = False
     return lines
 
@@ -160,6 +179,7 @@ class _Draft:
     lines: list[Line]
     kind: ParagraphKind
     closer: str | None = None  # set while a bracketed byline is still open
+    role: str | None = None  # the page reader's role of the first line (None: rules only)
 
     @property
     def last(self) -> Line:
@@ -302,18 +322,55 @@ def _mark_captions(paragraphs: list[Paragraph], config: CleanConfig) -> list[Par
             for j in body:
                 kinds[j] = "caption"
     return [
-        p if p.kind == kind else Paragraph(p.text, p.span, kind, p.offsets)
+        p if p.kind == kind else replace(p, kind=kind)
         for p, kind in zip(paragraphs, kinds, strict=True)
     ]
 
 
+_ROLE_KINDS: dict[str, ParagraphKind] = {
+    "para": "body", "start": "body", "heading": "heading", "heading_above": "heading", "byline": "byline",
+}
+
+
+def _read_drafts(lines: list[Line], rule_drafts: list[_Draft], reader_path: str) -> list[_Draft]:
+    """Paragraphs as the learned page reader sees them; the rules' decisions are its features."""
+    from wenzhai.models.page_reader import LineView, load_reader
+
+    reader = load_reader(None if reader_path == "default" else reader_path)
+    rule_of: dict[int, tuple[str, bool]] = {}
+    for draft in rule_drafts:
+        for k, line in enumerate(draft.lines):
+            rule_of[id(line)] = (draft.kind, k == 0)
+    views = [
+        LineView(line.text.text, line.width, line.indent, line.blank_before, line.doubled, *rule_of[id(line)])
+        for line in lines
+    ]
+    drafts: list[_Draft] = []
+    for line, role in zip(lines, reader.predict_roles(views), strict=True):
+        if role == "cont" and drafts:
+            drafts[-1].lines.append(line)
+        else:
+            role = "start" if role == "cont" else role
+            drafts.append(_Draft([line], _ROLE_KINDS[role], role=role))
+    return drafts
+
+
 def clean_page(raw: str, config: CleanConfig | None = None) -> list[Paragraph]:
-    """Clean paragraphs of ``raw``, each with its span and per-character offsets into ``raw``."""
+    """Clean paragraphs of ``raw``, each with its span and per-character offsets into ``raw``.
+
+    With the page reader (the default) each paragraph also carries its ``role`` (article start,
+    headline above or below its text, byline); ``dropped`` holds the input indices of doubled print.
+    """
     if not isinstance(raw, str):
         raise TypeError(f"clean_page: raw must be str, got {type(raw).__name__}")
     config = config or CleanConfig()
+    lines = clean_lines(raw, config)
+    drafts = _Assembler(lines, config).run()
+    if config.reader != "rules" and lines:
+        drafts = _read_drafts(lines, drafts, config.reader)
     paragraphs = []
-    for draft in _Assembler(clean_lines(raw, config), config).run():
+    for draft in drafts:
         text = _joined(draft.lines)
-        paragraphs.append(Paragraph(text.text, text.span(), draft.kind, list(text.offsets)))
+        dropped = tuple(i for line in draft.lines for i in line.dropped)
+        paragraphs.append(Paragraph(text.text, text.span(), draft.kind, list(text.offsets), draft.role, dropped))
     return _mark_captions(paragraphs, config)

@@ -29,12 +29,17 @@ class Paragraph:
     span: half-open ``[start, end)`` character offsets in the original input.
     kind: heading, byline, caption or body.
     offsets: ``offsets[i]`` is the input index of ``text[i]`` (same length as ``text``).
+    role: the page reader's role (``start`` of an article, ``para``, ``heading`` titling the text
+        below, ``heading_above`` titling the text above, ``byline``); None when rules alone read it.
+    dropped: ``(input index, character)`` of doubled print the clean text leaves out (second copies).
     """
 
     text: str
     span: tuple[int, int]
     kind: ParagraphKind
     offsets: list[int] = field(repr=False, compare=False)
+    role: str | None = field(default=None, compare=False)
+    dropped: tuple[tuple[int, str], ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.offsets) != len(self.text):

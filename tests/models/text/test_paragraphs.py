@@ -1,7 +1,16 @@
+"""The hand-written clean-up rules (``reader="rules"``): they stay as the page reader's features."""
+
 import pytest
 
 from tests.models.text.spancheck import mapping_problems
-from wenzhai.models.text import CleanConfig, clean_page, clean_text
+from wenzhai.models.text import CleanConfig, clean_text
+from wenzhai.models.text import clean_page as _clean_page
+
+RULES = CleanConfig(reader="rules")
+
+
+def clean_page(raw, config=RULES):
+    return _clean_page(raw, config)
 
 
 def _kinds(raw: str) -> list[tuple[str, str]]:
@@ -100,7 +109,7 @@ def test_line_mid_sentence_is_never_a_heading():
 def test_heading_longer_than_limit_is_body():
     line = "很长的一行没有任何标点符号" * 3
     assert clean_page(f"{line}\n")[0].kind == "body"
-    assert clean_page(f"{line}\n", CleanConfig(max_heading_chars=60))[0].kind == "heading"
+    assert clean_page(f"{line}\n", CleanConfig(max_heading_chars=60, reader="rules"))[0].kind == "heading"
 
 
 def test_bracket_byline_wrapped_over_two_lines():
@@ -141,7 +150,8 @@ def test_photo_item_text_is_a_caption_and_credit_a_byline():
 
 
 def test_long_text_before_a_photo_credit_stays_body():
-    body = "公司举行职工技能比武活动，提高自身理论水平和操作技能。" * 12
+    # sentences that differ (a line that is one text printed twice is OCR doubling, and collapses)
+    body = "".join(f"公司举行第{k}轮职工技能比武活动，提高自身理论水平和操作技能。" for k in range(12))
     raw = f"比武竞风采\n{body}\n\n（本报记者周振平摄）\n"
     assert [k for k, _ in _kinds(raw)] == ["heading", "body", "byline"]
 

@@ -1,0 +1,285 @@
+"""The learned page reader: the role of every line of an OCR'd page, from line features.
+
+Each non-blank line gets one of `LINE_ROLES`:
+
+* ``cont``: continues the paragraph above (column wrap, even across a blank line);
+* ``para``: opens a new paragraph of the same article;
+* ``start``: opens the body of a new article (after its headline, or with no headline at all);
+* ``heading``: a headline titling the text below it;
+* ``heading_above``: a headline printed below its own body (column order): it titles the text above;
+* ``byline``: an author, byline or photo credit line (under a headline or after a body).
+
+The features (`line_features`) are what a reader of the page looks at: the printed width of the line
+against its column, sentence ends, blank lines and indents, doubled bold type, the text tests of
+`models.text.kinds` (byline, credit, author line, headline text), the decisions of the rule-based
+assembler in `models.text.paragraphs` (kept as features, not as thresholds), the change of column
+width, how well the line fits as a headline the text below or above it, and the lexical cohesion
+across the line. The model is trained on simulated pages (`wenzhai train-reader`,
+`training/reader_training.py`) and stored as JSON: a softmax over a linear layer or a sum of
+regression trees (gradient boosting), both evaluated here with numpy alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from wenzhai.models.text.chars import CLAUSE_PUNCT, ends_sentence, is_cjk
+from wenzhai.models.text.cohesion import HeadingFit, bigrams, cosine
+from wenzhai.models.text.kinds import (
+    is_author_line,
+    is_bracket_byline,
+    is_credit,
+    is_heading_text,
+    is_photo_credit,
+)
+
+LINE_ROLES: tuple[str, ...] = ("cont", "para", "start", "heading", "heading_above", "byline")
+DEFAULT_READER = Path(__file__).resolve().parent / "page_reader" / "reader.json"
+
+_START_CUE = re.compile(r"^(记者|日前|近日|今天|昨天|本报|据|新华社|今年|近年来|当地时间)")
+_DATE_CUE = re.compile(r"今天[（(]|昨天[（(]|\d+日电|\d+月\d+日")
+_NEIGHBOURS = 3
+_CONTEXT_CHARS = 200
+_MAX_TITLE_CHARS = 40
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "width", "width_to_column", "ends_sentence", "prev_ends_sentence", "blank_before", "blank_after",
+    "indent", "heading_text", "clause_punct", "doubled", "bracket_byline_or_credit", "photo_credit",
+    "author_line", "name_like", "dash_opening", "ends_with_photo", "prev_width_to_column",
+    "prev_heading_text", "next_heading_text", "next_width_to_column", "rule_heading", "rule_byline",
+    "rule_opens_paragraph", "first_line", "last_line", "cohesion_across", "start_cue", "date_cue",
+    "kicker", "width_to_next", "chars", "prev_byline_like", "fit_below", "fit_above", "fit_margin",
+    "column_change", "prev_blank_before", "next_blank_after", "prev_doubled", "next_doubled",
+)
+
+
+@dataclass(frozen=True)
+class LineView:
+    """What the reader needs of a cleaned line (see `models.text.paragraphs.Line`)."""
+
+    text: str
+    width: float
+    indent: bool
+    blank_before: bool
+    doubled: bool
+    rule_kind: str  # kind of the paragraph the rule-based assembler put the line in
+    rule_opens: bool  # the rule-based assembler opened a paragraph at this line
+
+
+def _name_like(text: str) -> bool:
+    """2-4 ideographs, nothing else: a bare author name (``章云``)."""
+    core = text.replace(" ", "")
+    return 2 <= len(core) <= 4 and all(is_cjk(ch) for ch in core)
+
+
+def _byline_like(text: str) -> bool:
+    return is_bracket_byline(text) or is_credit(text) or text.endswith("摄") or text.startswith("——")
+
+
+def _column(widths: list[float], texts: list[str], k: int) -> float:
+    """Median width of the nearest wrapped lines (not ending a sentence): the column's width."""
+    lo, hi = max(0, k - _NEIGHBOURS), min(len(widths), k + _NEIGHBOURS + 1)
+    around = [widths[j] for j in range(lo, hi) if j != k and not ends_sentence(texts[j])]
+    if not around:
+        around = [widths[j] for j in range(lo, hi) if j != k] or [widths[k]]
+    return max(statistics.median(around), 1.0)
+
+
+def line_features(lines: Sequence[LineView]) -> np.ndarray:
+    """One row of `FEATURE_NAMES` per line."""
+    n = len(lines)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    texts = [line.text for line in lines]
+    widths = [line.width for line in lines]
+    columns = [_column(widths, texts, k) for k in range(n)]
+    fit = HeadingFit(texts)
+    starts = [0]
+    for t in texts:
+        starts.append(starts[-1] + len(t))
+    flat = "".join(texts)
+    rows = []
+    for k, line in enumerate(lines):
+        text = line.text
+        prev = lines[k - 1] if k else None
+        nxt = lines[k + 1] if k + 1 < n else None
+        below = flat[starts[k + 1]:starts[k + 1] + _CONTEXT_CHARS]
+        above = flat[max(0, starts[k] - _CONTEXT_CHARS):starts[k]]
+        short = len(text) <= _MAX_TITLE_CHARS
+        fit_below = fit(text, below) if short and below else 0.0
+        fit_above = fit(text, above) if short and above else 0.0
+        before_w = widths[max(0, k - _NEIGHBOURS):k]
+        after_w = widths[k:k + _NEIGHBOURS]
+        change = 0.0
+        if before_w and after_w:
+            b, a = max(before_w), max(after_w)
+            change = abs(a - b) / max(a, b, 1.0)
+        cohesion = cosine(bigrams(flat[max(0, starts[k] - _CONTEXT_CHARS):starts[k]]),
+                          bigrams(flat[starts[k]:starts[k] + _CONTEXT_CHARS])) if k else 0.0
+        rows.append([
+            min(line.width / 40.0, 3.0),
+            min(line.width / columns[k], 3.0),
+            float(ends_sentence(text)),
+            1.0 if prev is None else float(ends_sentence(prev.text)),
+            float(line.blank_before),
+            float(nxt.blank_before) if nxt else 1.0,
+            float(line.indent),
+            float(is_heading_text(text, _MAX_TITLE_CHARS)),
+            float(any(ch in CLAUSE_PUNCT for ch in text)),
+            float(line.doubled),
+            float(is_bracket_byline(text) or is_credit(text)),
+            float(is_photo_credit(text)),
+            float(is_author_line(text)),
+            float(_name_like(text)),
+            float(text.startswith("——")),
+            float(text.rstrip("）)").endswith("摄")),
+            min(prev.width / columns[k], 3.0) if prev else 0.0,
+            float(is_heading_text(prev.text, _MAX_TITLE_CHARS)) if prev else 0.0,
+            float(is_heading_text(nxt.text, _MAX_TITLE_CHARS)) if nxt else 0.0,
+            min(nxt.width / columns[k], 3.0) if nxt else 0.0,
+            float(line.rule_kind == "heading"),
+            float(line.rule_kind == "byline"),
+            float(line.rule_opens),
+            float(k == 0),
+            float(k == n - 1),
+            cohesion,
+            float(bool(_START_CUE.match(text))),
+            float(bool(_DATE_CUE.search(text[:30]))),
+            float(text.startswith("【") and "】" in text),
+            min(line.width / nxt.width, 3.0) if nxt and not nxt.blank_before and nxt.width else 1.0,
+            min(len(text) / 40.0, 3.0),
+            float(_byline_like(prev.text)) if prev else 0.0,
+            fit_below,
+            fit_above,
+            fit_above - fit_below,
+            change,
+            float(prev.blank_before) if prev else 1.0,
+            float(lines[k + 2].blank_before) if k + 2 < n else 1.0,
+            float(prev.doubled) if prev else 0.0,
+            float(nxt.doubled) if nxt else 0.0,
+        ])
+    return np.asarray(rows, dtype=float)
+
+
+# ----------------------------------------------------------------------------------------------
+# Models stored as JSON, evaluated with numpy
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class LinearModel:
+    """Standardised features, one linear layer, softmax (multinomial logistic regression)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.mean = np.asarray(spec["mean"], dtype=float)
+        self.scale = np.asarray(spec["scale"], dtype=float)
+        self.coef = np.asarray(spec["coef"], dtype=float)  # K x F
+        self.intercept = np.asarray(spec["intercept"], dtype=float)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        return _softmax(((x - self.mean) / self.scale) @ self.coef.T + self.intercept)
+
+
+class TreeEnsemble:
+    """Gradient-boosted regression trees, one per class and round; raw scores summed, then softmax.
+
+    All trees are stacked into padded ``T x nodes`` arrays, so a prediction is one walk of depth
+    steps over every (row, tree) pair at once instead of a Python loop over hundreds of trees.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.rate = float(spec["learning_rate"])
+        self.prior = np.asarray(spec["prior"], dtype=float)
+        flat = [(k, t) for k, per_class in enumerate(spec["trees"]) for t in per_class]
+        width = max(len(t["left"]) for _, t in flat)
+
+        def stack(key: str, fill: float, dtype: type) -> np.ndarray:
+            return np.array([t[key] + [fill] * (width - len(t[key])) for _, t in flat], dtype=dtype)
+
+        self.left = stack("left", -1, np.int64)
+        self.right = stack("right", -1, np.int64)
+        self.feature = np.maximum(stack("feature", 0, np.int64), 0)
+        self.threshold = stack("threshold", 0.0, float)
+        self.value = stack("value", 0.0, float)
+        self.tree_class = np.array([k for k, _ in flat])
+        self.classes = len(spec["trees"])
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        n, trees = len(x), len(self.tree_class)
+        tree = np.arange(trees)[None, :]
+        node = np.zeros((n, trees), dtype=np.int64)
+        rows = np.arange(n)[:, None]
+        while True:
+            left = self.left[tree, node]
+            inner = left >= 0
+            if not inner.any():
+                break
+            go_left = x[rows, self.feature[tree, node]] <= self.threshold[tree, node]
+            node = np.where(inner, np.where(go_left, left, self.right[tree, node]), node)
+        leaf = self.value[tree, node]  # n x trees
+        raw = np.tile(self.prior, (n, 1))
+        for k in range(self.classes):
+            raw[:, k] += self.rate * leaf[:, self.tree_class == k].sum(axis=1)
+        return _softmax(raw)
+
+
+@dataclass(frozen=True)
+class PageReader:
+    """A trained line-role model (linear or trees) with the names of its classes and features."""
+
+    roles: tuple[str, ...]
+    model: LinearModel | TreeEnsemble
+    kind: str
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> PageReader:
+        if tuple(spec.get("features", ())) != FEATURE_NAMES:
+            raise ValueError("page reader: its features differ from this version's FEATURE_NAMES; "
+                             "rebuild it with `wenzhai train-reader`")
+        kind = spec["kind"]
+        if kind == "linear":
+            model: LinearModel | TreeEnsemble = LinearModel(spec["model"])
+        elif kind == "trees":
+            model = TreeEnsemble(spec["model"])
+        else:
+            raise ValueError(f"page reader: kind must be 'linear' or 'trees', got {kind!r}")
+        roles = tuple(spec["roles"])
+        if set(roles) != set(LINE_ROLES):
+            raise ValueError(f"page reader: roles must be {LINE_ROLES}, got {roles}")
+        return cls(roles, model, kind)
+
+    def predict_roles(self, lines: Sequence[LineView]) -> list[str]:
+        """The most likely role of each line; the first line can only open something."""
+        if not lines:
+            return []
+        probs = self.model.predict_proba(line_features(lines))
+        out = [self.roles[int(i)] for i in probs.argmax(axis=1)]
+        if out[0] == "cont":
+            out[0] = "start"
+        return out
+
+
+def load_reader(path: str | Path | None = None) -> PageReader:
+    """The page reader stored at ``path`` (default: the one shipped in models/page_reader/)."""
+    return _load_cached(str(Path(path) if path else DEFAULT_READER))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str) -> PageReader:
+    file = Path(path)
+    if not file.is_file():
+        raise OSError(f"page reader {file} not found: rebuild it with `wenzhai train-reader`")
+    return PageReader.from_spec(json.loads(file.read_text(encoding="utf-8")))

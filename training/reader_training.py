@@ -1,0 +1,260 @@
+"""Train the page reader on simulated pages and export it as JSON (`wenzhai train-reader`).
+
+Steps, all seeded (the same config rebuilds the same file):
+
+1. draw real titled articles (`training.page_sources`, dev overlap removed) and split them by
+   article into a training and a validation pool, so no validation article is seen in training;
+2. render training and validation pages (`training.page_simulator`);
+3. label every cleaned line with its gold role and compute `models.page_reader.line_features`;
+4. fit each model kind named in the config (multinomial logistic regression, gradient-boosted
+   trees), export each to the reader JSON format, and score it on the validation pages: line-role
+   accuracy and macro-F1, and page boundary P/R/F1 by the pages_dev scoring, through the real
+   ``clean_page`` → ``segment_page`` path with the exported file;
+5. write the kind with the best validation boundary F1 (ties: the first listed) to ``output``, and
+   the comparison to ``report``.
+
+The dev pages play no part here.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from wenzhai.models.page_reader import FEATURE_NAMES, LINE_ROLES, LineView, PageReader
+from wenzhai.models.segmentation import segment_page
+from wenzhai.models.text.paragraphs import CleanConfig, _Assembler, clean_lines, clean_page
+from wenzhai.training.page_eval import GoldPage, GoldSegment, PredictedSegment, Tally, score_page
+from wenzhai.training.page_simulator import Article, SimulatorConfig, simulate_pages
+
+MODEL_KINDS = ("linear", "trees")
+
+
+@dataclass(frozen=True)
+class ReaderTrainingConfig:
+    """What `wenzhai train-reader` builds."""
+
+    seed: int = field(default=13, metadata={"help": "Seed of the article split and of model fitting."})
+    train_pages: int = field(default=1200, metadata={"help": "Simulated training pages."})
+    val_pages: int = field(default=200, metadata={"help": "Simulated validation pages (model choice, figures)."})
+    val_share: float = field(default=0.15, metadata={"help": "Share of articles kept for validation pages."})
+    held_out_lines: tuple[int, int] = field(
+        default=(900, 1300),
+        metadata={"help": "People's Daily 1998 lines never drawn (the 1998 test page is lines 1000-1200)."},
+    )
+    overlap_window: int = field(default=20, metadata={"help": "Characters of verbatim overlap with dev that drop an article."})
+    kinds: tuple[str, ...] = field(default=MODEL_KINDS, metadata={"help": "Model kinds to fit and compare."})
+    trees: int = field(default=120, metadata={"help": "Boosting rounds of the tree model."})
+    tree_depth: int = field(default=3, metadata={"help": "Depth of each regression tree."})
+    learning_rate: float = field(default=0.1, metadata={"help": "Shrinkage of the tree model."})
+    l2: float = field(default=1.0, metadata={"help": "Inverse L2 strength (C) of the linear model."})
+    output: str = field(default="models/page_reader/reader.json", metadata={"help": "Where the chosen reader goes."})
+    report: str = field(default="reports/page_reader.json", metadata={"help": "Where the comparison goes."})
+    simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
+
+    def __post_init__(self) -> None:
+        for name in ("train_pages", "val_pages", "trees", "tree_depth"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ValueError(f"ReaderTrainingConfig.{name}: must be a positive integer")
+        if not 0.0 < self.val_share < 1.0:
+            raise ValueError("ReaderTrainingConfig.val_share: must be in (0, 1)")
+        if not self.kinds or any(k not in MODEL_KINDS for k in self.kinds):
+            raise ValueError(f"ReaderTrainingConfig.kinds: choose from {MODEL_KINDS}, got {self.kinds!r}")
+        if not 0.0 < self.learning_rate <= 1.0 or self.l2 <= 0:
+            raise ValueError("ReaderTrainingConfig.learning_rate must be in (0, 1] and l2 > 0")
+
+
+def load_config(path: str | Path) -> ReaderTrainingConfig:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a mapping of ReaderTrainingConfig fields")
+    sim = SimulatorConfig(**(raw.pop("simulator", None) or {}))
+    for key in ("held_out_lines", "kinds"):
+        if key in raw:
+            raw[key] = tuple(raw[key])
+    try:
+        return ReaderTrainingConfig(simulator=sim, **raw)
+    except TypeError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+# ----------------------------------------------------------------------------------------------
+# Gold line roles and features
+
+
+def page_lines(page_text: str) -> list[LineView]:
+    """The cleaned lines of a page as the reader sees them (rules' decisions included)."""
+    config = CleanConfig(reader="rules")
+    lines = clean_lines(page_text, config)
+    rule_of: dict[int, tuple[str, bool]] = {}
+    for draft in _Assembler(lines, config).run():
+        for k, line in enumerate(draft.lines):
+            rule_of[id(line)] = (draft.kind, k == 0)
+    return [LineView(line.text.text, line.width, line.indent, line.blank_before, line.doubled, *rule_of[id(line)])
+            for line in lines], lines
+
+
+def gold_roles(page: dict) -> tuple[np.ndarray, list[int]]:
+    """Features and gold role indices of every cleaned line of a simulated page."""
+    from wenzhai.models.page_reader import line_features
+
+    views, lines = page_lines(page["page_text"])
+    starts = [start for start, _, _ in page["lines"]]
+    roles = [role for _, _, role in page["lines"]]
+    y = []
+    for line in lines:
+        first = line.text.offsets[0]
+        k = int(np.searchsorted(starts, first, side="right")) - 1
+        y.append(LINE_ROLES.index(roles[k]))
+    return line_features(views), y
+
+
+def dataset(pages: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for page in pages:
+        x, y = gold_roles(page)
+        xs.append(x)
+        ys += y
+    return np.vstack(xs), np.asarray(ys)
+
+
+# ----------------------------------------------------------------------------------------------
+# Fitting and exporting
+
+
+def fit_linear(x: np.ndarray, y: np.ndarray, config: ReaderTrainingConfig) -> dict[str, Any]:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=config.l2, max_iter=2000)
+    clf.fit((x - mean) / scale, y)
+    coef = np.zeros((len(LINE_ROLES), x.shape[1]))
+    intercept = np.full(len(LINE_ROLES), -1e9)
+    coef[clf.classes_] = clf.coef_
+    intercept[clf.classes_] = clf.intercept_
+    return {"mean": mean.tolist(), "scale": scale.tolist(), "coef": coef.tolist(), "intercept": intercept.tolist()}
+
+
+def fit_trees(x: np.ndarray, y: np.ndarray, config: ReaderTrainingConfig) -> dict[str, Any]:
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    if set(np.unique(y)) != set(range(len(LINE_ROLES))):
+        raise ValueError("fit_trees: the training pages must show every line role")
+    clf = GradientBoostingClassifier(
+        n_estimators=config.trees, max_depth=config.tree_depth, learning_rate=config.learning_rate,
+        init="zero", random_state=config.seed, subsample=0.8,
+    )
+    clf.fit(x, y)
+    trees = []
+    for k in range(len(LINE_ROLES)):
+        per_class = []
+        for est in clf.estimators_[:, k]:
+            t = est.tree_
+            per_class.append({
+                "left": t.children_left.tolist(), "right": t.children_right.tolist(),
+                "feature": t.feature.tolist(), "threshold": [round(v, 6) for v in t.threshold.tolist()],
+                "value": [round(v, 6) for v in t.value[:, 0, 0].tolist()],
+            })
+        trees.append(per_class)
+    return {"learning_rate": config.learning_rate, "prior": [0.0] * len(LINE_ROLES), "trees": trees}
+
+
+def reader_spec(kind: str, model: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": kind, "roles": list(LINE_ROLES), "features": list(FEATURE_NAMES), "model": model}
+
+
+def as_gold(page: dict) -> GoldPage:
+    return GoldPage(page["id"], page["page_text"], tuple(
+        GoldSegment(s["text"], s["title"], s["start_marker"]) for s in page["segments"]
+    ))
+
+
+def boundary_scores(pages: list[dict], reader_path: str) -> Tally:
+    """Text-only page reading (no theme model) of simulated pages with the reader at ``reader_path``."""
+    tally = Tally()
+    config = CleanConfig(reader=reader_path)
+    for page in pages:
+        segments = segment_page(clean_page(page["page_text"], config))
+        predicted = [PredictedSegment(s.title, s.text, None, s.span[0]) for s in segments]
+        score_page(as_gold(page), predicted, tally)
+    return tally
+
+
+def line_scores(reader: PageReader, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    pred = reader.model.predict_proba(x).argmax(axis=1)
+    f1s = []
+    for k in range(len(LINE_ROLES)):
+        tp = int(np.sum((pred == k) & (y == k)))
+        p = tp / max(1, int(np.sum(pred == k)))
+        r = tp / max(1, int(np.sum(y == k)))
+        f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+    return {"line_accuracy": float(np.mean(pred == y)), "line_macro_f1": float(np.mean(f1s)),
+            **{f"f1_{role}": round(f, 4) for role, f in zip(LINE_ROLES, f1s, strict=True)}}
+
+
+def split_articles(articles: list[Article], share: float, seed: int) -> tuple[list[Article], list[Article]]:
+    """Training and validation pools, split by article."""
+    order = sorted(articles, key=lambda a: a.source)
+    random.Random(seed).shuffle(order)
+    n_val = int(len(order) * share)
+    return order[n_val:], order[:n_val]
+
+
+def train_reader(config: ReaderTrainingConfig, articles: list[Article]) -> dict[str, Any]:
+    """Fit every configured model kind, write the best; returns the comparison."""
+    train_pool, val_pool = split_articles(articles, config.val_share, config.seed)
+    sim = config.simulator
+    train = simulate_pages(train_pool, config.train_pages, sim, "train")
+    val = simulate_pages(val_pool, config.val_pages, SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 1}), "val")
+    x, y = dataset(train)
+    xv, yv = dataset(val)
+    results: dict[str, Any] = {"train_lines": len(y), "val_lines": len(yv), "kinds": {}}
+    best_kind, best_f1, best_spec = None, -1.0, None
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in config.kinds:
+            model = fit_linear(x, y, config) if kind == "linear" else fit_trees(x, y, config)
+            spec = reader_spec(kind, model)
+            path = Path(tmp) / f"{kind}.json"
+            path.write_text(json.dumps(spec), encoding="utf-8")
+            tally = boundary_scores(val, str(path))
+            p, r, f1 = tally.prf()
+            results["kinds"][kind] = {
+                **line_scores(PageReader.from_spec(spec), xv, yv),
+                "boundary_precision": round(p, 4), "boundary_recall": round(r, 4), "boundary_f1": round(f1, 4),
+                "headless_recall": f"{tally.headless_hits}/{tally.headless_gold}",
+                "title_accuracy": round(tally.title_right / max(1, tally.hits), 4),
+            }
+            print(kind, json.dumps(results["kinds"][kind]), flush=True)
+            if f1 > best_f1:
+                best_kind, best_f1, best_spec = kind, f1, spec
+    results["chosen"] = best_kind
+    out = Path(config.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(best_spec, separators=(",", ":")), encoding="utf-8")
+    results["size_bytes"] = out.stat().st_size
+    return results
+
+
+def train_reader_from_config(path: str, shared: str | None = None, output: str | None = None) -> dict[str, Any]:
+    from wenzhai.training.page_sources import load_sources
+
+    config = load_config(path)
+    if output:
+        config = ReaderTrainingConfig(**{**asdict(config), "output": output, "simulator": config.simulator})
+    shared_dir = Path(shared) if shared else Path(__file__).resolve().parents[1].parent / "shared"
+    articles, removed = load_sources(shared_dir, config.held_out_lines, config.overlap_window)
+    print(f"{len(articles)} articles ({removed} dropped for overlapping the dev files)", flush=True)
+    results = train_reader(config, articles)
+    results["articles"], results["dropped_for_dev_overlap"] = len(articles), removed
+    Path(config.report).parent.mkdir(parents=True, exist_ok=True)
+    Path(config.report).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"chosen: {results['chosen']} → {config.output} ({results['size_bytes']:,} bytes)")
+    return results
