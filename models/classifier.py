@@ -7,28 +7,30 @@ metadata). Weights are read from safetensors only.
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-import torch
 
 from wenzhai.models.backends import BACKEND_ENV, BACKENDS
-from wenzhai.models.onnx_runtime import (
-    OnnxEncoder,
-    OnnxLogits,
-    cached_encoder_onnx,
-    cached_int8_onnx,
-    onnxruntime_available,
-)
+from wenzhai.models.onnx_runtime import CLASSIFIER_FILE, OnnxLogits, onnx_path
 from wenzhai.models.results import ThemePrediction
+from wenzhai.models.sentence_embedder import (
+    EmbedderSettings,
+    EncoderEmbedder,
+    OnnxSentenceEmbedder,
+    SentenceEmbedder,
+)
 from wenzhai.models.text import clean_text
 from wenzhai.models.themes import THEMES
-from wenzhai.models.windows import aggregate_window_logits, encode_windows, length_sorted_batches
+from wenzhai.models.tokenization import TextTokenizer
+from wenzhai.models.windows import aggregate_window_logits, encode_windows
 
 
 @dataclass
@@ -89,35 +91,51 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
 
 
 class ThemeClassifier:
-    """Batch theme prediction over arbitrary-length texts."""
+    """Batch theme prediction over arbitrary-length texts.
+
+    ``model``: a loaded ``transformers`` sequence classifier for the PyTorch backends, or None with
+    ``onnx_model`` (and ``labels``) for 'onnx-int8'. :meth:`from_pretrained` builds either from a
+    model folder; the 'onnx-int8' path imports neither PyTorch nor ``transformers``.
+    """
 
     def __init__(
         self,
-        model: torch.nn.Module,
+        model: Any,
         tokenizer: Any,
         settings: InferenceSettings | None = None,
         batch_size: int = 16,
         max_batch_tokens: int = 8192,
         threads: int | None = None,
         onnx_model: OnnxLogits | None = None,
+        labels: Sequence[str] | None = None,
     ) -> None:
-        self.tokenizer = tokenizer
+        self.tokenizer = TextTokenizer.of(tokenizer)
         self.settings = settings or InferenceSettings.from_config(model.config)
-        if self.settings.backend == "onnx-int8" and onnx_model is None:
-            raise ValueError("backend 'onnx-int8' needs the ONNX model: load with ThemeClassifier.from_pretrained")
-        # The torch model stays loaded on every backend: the summariser embeds sentences with it.
-        self.model = model.eval()
-        self.tagger = quantize_linear(self.model) if self.settings.backend == "torch-int8" else self.model
-        self.onnx_model = onnx_model if self.settings.backend == "onnx-int8" else None
+        self.model = model  # the PyTorch model (None on 'onnx-int8')
         self.threads = threads
         self.source_dir: Path | None = None  # the model folder, when loaded from one
-        self.cache_dir: str | os.PathLike[str] | None = None
-        self.batch_size = batch_size
-        self.max_batch_tokens = max_batch_tokens
-        id2label = model.config.id2label
-        self.labels: tuple[str, ...] = tuple(id2label[i] for i in range(len(id2label)))
-        if threads:
-            torch.set_num_threads(threads)
+        if self.settings.backend == "onnx-int8":
+            if onnx_model is None:
+                raise ValueError("backend 'onnx-int8' needs the ONNX model: load with ThemeClassifier.from_pretrained")
+            self.window_runner: Callable[[list[list[int]]], np.ndarray] = onnx_model
+        else:
+            if model is None:
+                raise ValueError(f"backend {self.settings.backend!r} needs the PyTorch model")
+            from wenzhai.models.torch_backend import TorchLogits
+
+            if threads:
+                import torch
+
+                torch.set_num_threads(threads)
+            self.window_runner = TorchLogits(
+                model.eval(), self.tokenizer.pad_id, int8=self.settings.backend == "torch-int8",
+                batch_size=batch_size, max_batch_tokens=max_batch_tokens,
+            )
+        self.onnx_model = onnx_model if self.settings.backend == "onnx-int8" else None
+        if labels is None:
+            id2label = model.config.id2label
+            labels = [id2label[i] for i in range(len(id2label))]
+        self.labels: tuple[str, ...] = tuple(labels)
 
     @classmethod
     def from_pretrained(
@@ -125,64 +143,51 @@ class ThemeClassifier:
         path: str | os.PathLike[str],
         threads: int | None = None,
         backend: str | None = None,
-        cache_dir: str | os.PathLike[str] | None = None,
         **kwargs: Any,
     ) -> ThemeClassifier:
-        """Load a model folder (weights as fp32).
+        """Load a model folder.
 
-        ``backend`` overrides the folder's ``wenzhai.backend`` (so does ``$WENZHAI_BACKEND``). The
-        'onnx-int8' backend builds its ONNX file once into ``cache_dir`` (default ``<cache>/onnx``);
-        where ONNX Runtime is not installed it falls back to 'torch' with a warning.
+        ``backend`` overrides the folder's ``wenzhai.backend`` (so does ``$WENZHAI_BACKEND``).
+        'onnx-int8' reads ``onnx/classifier-int8.onnx``, written by ``wenzhai export`` or ``wenzhai
+        model optimize``; a missing or stale file is an error naming that command, never a silent
+        switch to PyTorch. The PyTorch backends read the safetensors weights as fp32.
         """
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
         path = Path(path)
-        model = AutoModelForSequenceClassification.from_pretrained(
-            path, use_safetensors=True, dtype=torch.float32
-        ).float()
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        settings = kwargs.pop("settings", None) or InferenceSettings.from_config(model.config)
+        config = read_config(path)
+        settings = kwargs.pop("settings", None) or InferenceSettings.from_config(config)
         backend = backend or os.environ.get(BACKEND_ENV) or settings.backend
-        if backend == "onnx-int8" and not onnxruntime_available():
-            warnings.warn("onnxruntime is not installed: tagging with PyTorch fp32 instead of ONNX int8", stacklevel=2)
-            backend = "torch"
         settings = replace(settings, backend=backend)  # validates the name
+        tokenizer = TextTokenizer.from_dir(path)
         if backend == "onnx-int8":
-            try:
-                kwargs["onnx_model"] = OnnxLogits(cached_int8_onnx(path, model, cache_dir), threads=threads)
-            except Exception as exc:  # e.g. a read-only cache: tagging still works, only slower
-                warnings.warn(
-                    f"the int8 ONNX model could not be built or loaded ({type(exc).__name__}: {exc}); "
-                    "tagging with PyTorch fp32 instead",
-                    stacklevel=2,
-                )
-                settings = replace(settings, backend="torch")
-        classifier = cls(model, tokenizer, settings=settings, threads=threads, **kwargs)
-        classifier.source_dir, classifier.cache_dir = path, cache_dir
+            onnx_file = onnx_path(path, CLASSIFIER_FILE)
+            id2label = config.id2label
+            classifier = cls(
+                None, tokenizer, settings=settings, threads=threads, labels=[id2label[i] for i in range(len(id2label))],
+                onnx_model=OnnxLogits(onnx_file, threads=threads), **kwargs,
+            )
+        else:
+            from wenzhai.models.torch_backend import load_classifier_model
+
+            classifier = cls(load_classifier_model(path), tokenizer, settings=settings, threads=threads, **kwargs)
+        classifier.source_dir = path
         return classifier
 
-    def sentence_encoder(self, layers: int | None) -> torch.nn.Module:
-        """The encoder (its lowest ``layers``, or all) for sentence vectors, shared with tagging.
+    def sentence_embedder(self, layers: int | None) -> SentenceEmbedder:
+        """Sentence vectors from this classifier's encoder (its lowest ``layers``, or all), for the summariser.
 
-        On the 'onnx-int8' backend it runs on ONNX Runtime (fp32, built once into the cache); if that
-        cannot be built, or on other backends, it is the PyTorch encoder itself.
+        On 'onnx-int8' they come from the folder's exported fp32 encoder (an error naming the command
+        that builds it when missing); on the PyTorch backends from the loaded encoder itself.
         """
-        from wenzhai.models.sentence_embedder import LowerLayers
-
-        encoder = self.model.base_model
-        if self.onnx_model is not None and self.source_dir is not None:
-            try:
-                path = cached_encoder_onnx(self.source_dir, encoder, layers, self.cache_dir)
-                return OnnxEncoder(path, encoder.config, threads=self.threads)
-            except Exception as exc:
-                warnings.warn(f"sentence vectors stay on PyTorch: the ONNX encoder failed ({type(exc).__name__}: {exc})",
-                              stacklevel=2)
-        return encoder if layers is None else LowerLayers(encoder, layers)
+        settings = EmbedderSettings(layers=layers)
+        if self.onnx_model is not None:
+            if self.source_dir is None:
+                raise ValueError("sentence vectors on 'onnx-int8' need a classifier loaded from a model folder")
+            return OnnxSentenceEmbedder(self.source_dir, self.tokenizer, settings, threads=self.threads)
+        return EncoderEmbedder(self.model.base_model, self.tokenizer, settings)
 
     def info(self) -> dict[str, str]:
         return {"name": self.settings.name, "version": self.settings.version}
 
-    @torch.inference_mode()
     def logits(self, texts: list[str]) -> np.ndarray:
         """Uncalibrated per-text logits; long texts are windowed and aggregated, never truncated."""
         if not texts:
@@ -190,23 +195,11 @@ class ThemeClassifier:
         windows = encode_windows(self.tokenizer, texts, self.settings.max_length, self.settings.window_stride)
         return aggregate_window_logits(self.window_logits(windows.input_ids), windows, len(texts))
 
-    @torch.inference_mode()
     def window_logits(self, input_ids: list[list[int]]) -> np.ndarray:
         """Uncalibrated logits of each token window (ids with special tokens), in order."""
-        if self.onnx_model is not None:
-            return self.onnx_model(input_ids)
-        lengths = [len(ids) for ids in input_ids]
-        out = np.zeros((len(lengths), len(self.labels)), dtype=np.float32)
-        pad = self.tokenizer.pad_token_id or 0
-        for batch in length_sorted_batches(lengths, self.batch_size, self.max_batch_tokens):
-            width = max(lengths[i] for i in batch)
-            ids = torch.full((len(batch), width), pad, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
-            for row, i in enumerate(batch):
-                ids[row, : lengths[i]] = torch.tensor(input_ids[i])
-                mask[row, : lengths[i]] = 1
-            out[batch] = self.tagger(input_ids=ids, attention_mask=mask).logits.float().numpy()
-        return out
+        if not input_ids:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return self.window_runner(input_ids)
 
     def predict_proba(self, texts: list[str], clean: bool = True) -> np.ndarray:
         """Calibrated theme probabilities, one row per text, columns in :attr:`labels` order.
@@ -252,22 +245,18 @@ class ThemeClassifier:
         )
 
 
-def quantize_linear(model: torch.nn.Module) -> torch.nn.Module:
-    """A copy of ``model`` with every ``nn.Linear`` int8 dynamically quantised (weights int8, activations
-    quantised per batch at run time).
-
-    On a CPU the encoder's matrix products are the whole cost; int8 weights make them cheaper and the
-    Linear weights four times smaller (embeddings stay fp32). bench/speed.py measures speed and dev
-    macro-F1 against the fp32 model. torch marks this API as deprecated in favour of
-    torchao, which is not a dependency; its warnings are silenced here, not errors.
-    """
-    from torch.ao.quantization import quantize_dynamic
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
 def store_settings(config: Any, settings: InferenceSettings) -> None:
     """Write ``settings`` into a transformers config (saved with ``save_pretrained``)."""
     config.wenzhai = asdict(settings)
+
+
+def read_config(path: Path) -> SimpleNamespace:
+    """The parts of a model folder's ``config.json`` inference reads (``id2label``, ``wenzhai``), without transformers."""
+    file = path / "config.json"
+    if not file.exists():
+        raise ValueError(f"model: {path} is not a model folder (no config.json)")
+    raw = json.loads(file.read_text(encoding="utf-8"))
+    id2label = {int(k): v for k, v in (raw.get("id2label") or {}).items()}
+    if sorted(id2label) != list(range(len(id2label))) or not id2label:
+        raise ValueError(f"model: {file} has no usable id2label (labels 0..n-1)")
+    return SimpleNamespace(id2label=id2label, wenzhai=raw.get("wenzhai") or {})

@@ -6,67 +6,26 @@ sentences talk about the same things", which lower layers (closer to the words) 
 `training/summarization_eval.py` measures the ROUGE cost of each depth on LCSTS, which is what the
 default depth rests on.
 
-The truncated view shares the encoder's weights (no copy): the summariser built from a loaded
-classifier keeps a single model in memory.
+One function, :func:`embed_sentences`, does the batching and pooling for every runtime: it only
+needs "token ids and mask in, hidden states out". :class:`OnnxSentenceEmbedder` feeds it the
+model folder's exported fp32 encoder (numpy and ONNX Runtime only: what serving uses);
+:class:`EncoderEmbedder` feeds it a PyTorch encoder (its weights shared, no copy), imported only
+when one is used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-import torch
-from transformers.modeling_outputs import BaseModelOutput
 
-from wenzhai.models.encoders import embed_texts
+from wenzhai.models.onnx_runtime import OnnxHiddenStates, onnx_path, sentence_file
+from wenzhai.models.tokenization import TextTokenizer
 
-
-def transformer_layers(encoder: torch.nn.Module) -> torch.nn.ModuleList | None:
-    """The list of transformer blocks of a BERT-family encoder (``encoder.encoder.layer``), or None."""
-    stack = getattr(getattr(encoder, "encoder", None), "layer", None)
-    has_embeddings = callable(getattr(encoder, "embeddings", None))
-    return stack if isinstance(stack, torch.nn.ModuleList) and has_embeddings else None
-
-
-class LowerLayers(torch.nn.Module):
-    """The embeddings and the first ``layers`` blocks of a BERT-family encoder, sharing its weights.
-
-    ``forward(input_ids, attention_mask)`` returns ``last_hidden_state`` like the full model, so
-    :func:`models.encoders.embed_texts` pools it unchanged. ``layers=0`` gives contextless token
-    embeddings (position and type embeddings included, as the model adds them).
-    """
-
-    def __init__(self, encoder: torch.nn.Module, layers: int) -> None:
-        super().__init__()
-        stack = transformer_layers(encoder)
-        if stack is None:
-            raise ValueError(
-                f"{type(encoder).__name__} has no BERT-style embeddings + encoder.layer stack; "
-                "use all layers (layers=None) with this encoder"
-            )
-        if not 0 <= layers <= len(stack):
-            raise ValueError(f"layers must be between 0 and {len(stack)}, got {layers}")
-        self.encoder = encoder
-        self.config = encoder.config
-        self.layers = layers
-        self.mirror_mode()
-
-    def mirror_mode(self) -> None:
-        """Report the shared encoder's train/eval mode as ours (without touching the encoder).
-
-        embed_texts switches to eval and then restores the mode it found on *this* module, which
-        propagates to the encoder: mirroring first means a shared classifier is left as it was.
-        """
-        self.training = self.encoder.training
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> BaseModelOutput:
-        hidden = self.encoder.embeddings(input_ids=input_ids)
-        additive_mask = self.encoder.get_extended_attention_mask(attention_mask, input_ids.shape)
-        for block in self.encoder.encoder.layer[: self.layers]:
-            out = block(hidden, attention_mask=additive_mask)
-            hidden = out[0] if isinstance(out, tuple) else out
-        return BaseModelOutput(last_hidden_state=hidden)
+HiddenStates = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass
@@ -89,26 +48,82 @@ class EmbedderSettings:
             raise ValueError(f"max_length must be >= 3, got {self.max_length}")
 
 
-class EncoderEmbedder:
-    """Callable ``texts -> L2-normalised float32 matrix`` over an encoder (full or lower layers)."""
+def embed_sentences(
+    hidden_states: HiddenStates, tokenizer: TextTokenizer, texts: Sequence[str], settings: EmbedderSettings
+) -> np.ndarray:
+    """L2-normalised mean-pooled vectors, one float32 row per text, in input order.
 
-    def __init__(self, encoder: torch.nn.Module, tokenizer, settings: EmbedderSettings | None = None) -> None:
+    Texts are cut to ``settings.max_length`` tokens and run in batches of similar length (fewest
+    padding tokens); padding is masked out of the mean, so a text's vector does not depend on its batch.
+    """
+    ids = tokenizer.truncated([settings.prefix + text for text in texts], settings.max_length)
+    out: np.ndarray | None = None
+    order = np.argsort([len(row) for row in ids], kind="stable")
+    for start in range(0, len(order), settings.batch_size):
+        index = order[start : start + settings.batch_size]
+        width = max(len(ids[i]) for i in index)
+        batch = np.full((len(index), width), tokenizer.pad_id, dtype=np.int64)
+        mask = np.zeros((len(index), width), dtype=np.int64)
+        for row, i in enumerate(index):
+            batch[row, : len(ids[i])] = ids[i]
+            mask[row, : len(ids[i])] = 1
+        hidden = hidden_states(batch, mask).astype(np.float32)
+        pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        if out is None:
+            out = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
+        out[index] = pooled
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+
+
+class SentenceEmbedder:
+    """Callable ``texts -> L2-normalised float32 matrix`` over a hidden-states function."""
+
+    def __init__(self, hidden_states: HiddenStates, tokenizer: Any, settings: EmbedderSettings | None = None) -> None:
+        self.hidden_states = hidden_states
+        self.tokenizer = TextTokenizer.of(tokenizer)
         self.settings = settings or EmbedderSettings()
-        layers = self.settings.layers
-        stack = transformer_layers(encoder)
-        if layers is not None and stack is not None and layers >= len(stack):
-            layers = None  # asking for every layer is the full model: use its own forward
-        self.model = encoder if layers is None else LowerLayers(encoder, layers)
-        self.tokenizer = tokenizer
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        if isinstance(self.model, LowerLayers):
-            self.model.mirror_mode()
-        return embed_texts(
-            self.model,
-            self.tokenizer,
-            list(texts),
-            batch_size=self.settings.batch_size,
-            max_length=self.settings.max_length,
-            prefix=self.settings.prefix,
-        )
+        return embed_sentences(self.hidden_states, self.tokenizer, list(texts), self.settings)
+
+
+class OnnxSentenceEmbedder(SentenceEmbedder):
+    """Sentence vectors from a model folder's exported fp32 encoder (``onnx/sentence-l<layers>.onnx``).
+
+    The lowest layer stays fp32: it is where int8 hurts most; ONNX Runtime ran it 2.5x faster than
+    PyTorch with the same vectors (cosine >= 0.99999 on a 20,000-character essay).
+    """
+
+    def __init__(
+        self,
+        model_dir: str | os.PathLike[str],
+        tokenizer: TextTokenizer,
+        settings: EmbedderSettings | None = None,
+        threads: int | None = None,
+    ) -> None:
+        settings = settings or EmbedderSettings()
+        path = onnx_path(model_dir, sentence_file(settings.layers), sentence_layers=settings.layers)
+        super().__init__(OnnxHiddenStates(path, threads), tokenizer, settings)
+
+
+class EncoderEmbedder(SentenceEmbedder):
+    """Sentence vectors from a PyTorch encoder (its lowest ``settings.layers``), sharing its weights.
+
+    The encoder runs in eval mode and is left in the mode it was found in.
+    """
+
+    def __init__(self, encoder: Any, tokenizer: Any, settings: EmbedderSettings | None = None) -> None:
+        from wenzhai.models.torch_backend import torch_hidden_states
+
+        settings = settings or EmbedderSettings()
+        super().__init__(torch_hidden_states(encoder, settings.layers), tokenizer, settings)
+
+
+def __getattr__(name: str) -> Any:
+    """``LowerLayers`` and ``transformer_layers`` live in :mod:`models.torch_backend` (PyTorch), imported on use."""
+    if name in ("LowerLayers", "transformer_layers"):
+        from wenzhai.models import torch_backend
+
+        return getattr(torch_backend, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -224,14 +224,17 @@ class Summarizer:
     def from_classifier(
         cls, classifier: Any, layers: int | None = DEFAULT_LAYERS, config: SummarizerConfig | None = None
     ) -> Summarizer:
-        """Share the encoder inside a loaded `models.classifier.ThemeClassifier` (no second model)."""
-        model = getattr(classifier, "model", None)
+        """Share the encoder inside a loaded `models.classifier.ThemeClassifier` (no second model).
+
+        The classifier's ``sentence_embedder(layers)`` runs on its own runtime (ONNX Runtime or
+        PyTorch); an object without one needs ``.model.base_model`` and ``.tokenizer``.
+        """
+        if callable(getattr(classifier, "sentence_embedder", None)):
+            return cls(classifier.sentence_embedder(layers), config)
+        encoder = getattr(getattr(classifier, "model", None), "base_model", None)
         tokenizer = getattr(classifier, "tokenizer", None)
-        encoder = getattr(model, "base_model", None)
         if encoder is None or tokenizer is None:
-            raise TypeError("from_classifier needs an object with .model.base_model and .tokenizer")
-        if callable(getattr(classifier, "sentence_encoder", None)):  # the classifier's own runtime (ONNX)
-            encoder, layers = classifier.sentence_encoder(layers), None
+            raise TypeError("from_classifier needs .sentence_embedder(layers), or .model.base_model and .tokenizer")
         return cls(EncoderEmbedder(encoder, tokenizer, EmbedderSettings(layers=layers)), config)
 
     def summarize(

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wenzhai.models.tokenization import TextTokenizer
+
 
 @dataclass(frozen=True)
 class Windows:
@@ -22,19 +24,15 @@ class Windows:
 
 
 def encode_windows(tokenizer, texts: list[str], max_length: int, stride: int) -> Windows:
-    """Tokenise ``texts`` into windows of at most ``max_length`` tokens overlapping by ``stride``."""
+    """Tokenise ``texts`` into windows of at most ``max_length`` tokens overlapping by ``stride``.
+
+    ``tokenizer``: a :class:`models.tokenization.TextTokenizer` (inference) or a ``transformers``
+    fast tokenizer (training); both give the same windows.
+    """
     if not 0 <= stride < max_length - 2:
         raise ValueError(f"window stride must be in [0, max_length - 2), got {stride} for {max_length}")
-    enc = tokenizer(
-        texts,
-        truncation=True,
-        max_length=max_length,
-        stride=stride,
-        return_overflowing_tokens=True,
-        return_attention_mask=False,
-    )
-    owner = list(enc["overflow_to_sample_mapping"])
-    return Windows(input_ids=list(enc["input_ids"]), owner=[int(i) for i in owner])
+    input_ids, owner = TextTokenizer.of(tokenizer).windows(texts, max_length, stride)
+    return Windows(input_ids=input_ids, owner=owner)
 
 
 def aggregate_window_logits(window_logits: np.ndarray, windows: Windows, n_texts: int) -> np.ndarray:

@@ -70,7 +70,7 @@ def test_torch_int8_backend_tags_with_int8_layers_and_keeps_predictions_close(ti
     )
     settings = InferenceSettings(max_length=16, window_stride=4, temperature=2.0, backend="torch-int8")
     quantized = ThemeClassifier(model, AutoTokenizer.from_pretrained(tiny_encoder_dir), settings, batch_size=3)
-    assert _linear_kinds(quantized.tagger) == {"int8"}
+    assert _linear_kinds(quantized.window_runner.model) == {"int8"}
     assert _linear_kinds(quantized.model) == {"fp32"}, "the summariser's fp32 encoder must stay as it was"
     texts = ["乡村振兴建设", "企业职工技能比武" * 6, "政务服务一网通办"]
     fp32, int8 = classifier.predict_proba(texts), quantized.predict_proba(texts)
@@ -78,14 +78,17 @@ def test_torch_int8_backend_tags_with_int8_layers_and_keeps_predictions_close(ti
     np.testing.assert_allclose(int8, fp32, atol=0.05)
 
 
-def test_from_pretrained_quantizes_only_when_asked(tiny_encoder_dir, monkeypatch):
+def test_from_pretrained_quantizes_only_when_asked(tmp_path, monkeypatch):
+    from tests.tiny_models import build_tiny_classifier
+
+    folder = build_tiny_classifier(tmp_path / "tiny")
     monkeypatch.delenv("WENZHAI_BACKEND", raising=False)
-    assert _linear_kinds(ThemeClassifier.from_pretrained(tiny_encoder_dir).tagger) == {"fp32"}
-    quantized = ThemeClassifier.from_pretrained(tiny_encoder_dir, backend="torch-int8")
+    assert _linear_kinds(ThemeClassifier.from_pretrained(folder).window_runner.model) == {"fp32"}
+    quantized = ThemeClassifier.from_pretrained(folder, backend="torch-int8")
     assert quantized.settings.backend == "torch-int8"
-    assert _linear_kinds(quantized.tagger) == {"int8"}
+    assert _linear_kinds(quantized.window_runner.model) == {"int8"}
     monkeypatch.setenv("WENZHAI_BACKEND", "torch-int8")
-    assert ThemeClassifier.from_pretrained(tiny_encoder_dir).settings.backend == "torch-int8"
+    assert ThemeClassifier.from_pretrained(folder).settings.backend == "torch-int8"
 
 
 def test_onnx_backend_without_an_onnx_model_is_refused(tiny_encoder_dir):

@@ -1,34 +1,46 @@
+"""The ONNX Runtime path: files written by export, read at load, never built or swapped for PyTorch there."""
+
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.tiny_models import build_tiny_classifier
-from wenzhai.models import onnx_runtime
 from wenzhai.models.classifier import ThemeClassifier
+from wenzhai.models.onnx_runtime import CLASSIFIER_FILE, ONNX_DIR, OnnxModelMissing, sentence_file
 
 TEXTS = ["乡村振兴建设，村里修好了路。", "企业职工技能比武" * 12, "政务服务一网通办", "花", "Hello 2024"]
+SENTENCES = ["村里修好了水泥路。", "政务服务一网通办，群众少跑腿。", "企业职工技能比武" * 5, "花"]
+FORBIDDEN = ("torch", "transformers", "sklearn")
 
 
 @pytest.fixture(scope="module")
 def tiny_dir(tmp_path_factory) -> Path:
-    return build_tiny_classifier(tmp_path_factory.mktemp("tiny-onnx"), max_length=16, window_stride=4)
+    from wenzhai.training.export import write_onnx
+
+    path = build_tiny_classifier(tmp_path_factory.mktemp("tiny-onnx"), max_length=16, window_stride=4)
+    write_onnx(path, sentence_layers=(1, None))
+    return path
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("onnx-cache")
+def onnx_classifier(tiny_dir) -> ThemeClassifier:
+    return ThemeClassifier.from_pretrained(tiny_dir, backend="onnx-int8")
 
 
 @pytest.fixture(scope="module")
-def onnx_classifier(tiny_dir, cache_dir) -> ThemeClassifier:
-    return ThemeClassifier.from_pretrained(tiny_dir, backend="onnx-int8", cache_dir=cache_dir)
+def torch_classifier(tiny_dir) -> ThemeClassifier:
+    return ThemeClassifier.from_pretrained(tiny_dir, backend="torch")
 
 
-def test_onnx_int8_scores_stay_close_to_torch_fp32(tiny_dir, onnx_classifier):
-    fp32 = ThemeClassifier.from_pretrained(tiny_dir, backend="torch").predict_proba(TEXTS)
+def test_onnx_int8_scores_stay_close_to_torch_fp32(onnx_classifier, torch_classifier):
+    fp32 = torch_classifier.predict_proba(TEXTS)
     int8 = onnx_classifier.predict_proba(TEXTS)
-    assert onnx_classifier.settings.backend == "onnx-int8"
+    assert onnx_classifier.settings.backend == "onnx-int8" and onnx_classifier.model is None
     assert int8.shape == fp32.shape == (len(TEXTS), 5)
     np.testing.assert_allclose(int8.sum(axis=1), 1.0, atol=1e-5)
     np.testing.assert_allclose(int8, fp32, atol=0.05)
@@ -43,16 +55,15 @@ def test_a_texts_scores_do_not_depend_on_its_batch(onnx_classifier):
 
 def test_long_text_is_windowed_not_truncated(onnx_classifier):
     long_text = "企业职工技能比武" * 12
-    windows = onnx_classifier.tokenizer(long_text)["input_ids"]
-    assert len(windows) > onnx_classifier.settings.max_length  # several windows at max_length 16
+    assert len(onnx_classifier.tokenizer.content_ids([long_text])[0]) > onnx_classifier.settings.max_length
     head_only = onnx_classifier.predict_proba(["企业职工技能比武"])
     assert not np.allclose(onnx_classifier.predict_proba([long_text]), head_only)
 
 
-def test_lowest_layer_stays_fp32_and_the_rest_is_int8(onnx_classifier):
+def test_lowest_layer_stays_fp32_and_the_rest_is_int8(tiny_dir):
     import onnx
 
-    graph = onnx.load(str(onnx_classifier.onnx_model.path)).graph
+    graph = onnx.load(str(tiny_dir / ONNX_DIR / CLASSIFIER_FILE)).graph
     ops_by_layer: dict[str, set[str]] = {}
     for node in graph.node:
         for layer in ("layer.0/", "layer.1/"):
@@ -62,68 +73,65 @@ def test_lowest_layer_stays_fp32_and_the_rest_is_int8(onnx_classifier):
     assert "MatMulInteger" in ops_by_layer["layer.1/"]
 
 
-def test_onnx_file_is_built_once_and_keyed_by_the_weights(tiny_dir, cache_dir, onnx_classifier, monkeypatch, tmp_path):
-    first = onnx_classifier.onnx_model.path
-    built = first.stat().st_mtime_ns
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("a cached ONNX model must be reused, not rebuilt")
-
-    monkeypatch.setattr(onnx_runtime, "build_int8_onnx", refuse)
-    again = ThemeClassifier.from_pretrained(tiny_dir, backend="onnx-int8", cache_dir=cache_dir)
-    assert again.onnx_model.path == first and first.stat().st_mtime_ns == built
-    monkeypatch.undo()
-
-    other = build_tiny_classifier(tmp_path / tiny_dir.name, seed=1, max_length=16, window_stride=4)
-    rebuilt = ThemeClassifier.from_pretrained(other, backend="onnx-int8", cache_dir=cache_dir)
-    assert rebuilt.onnx_model.path != first
+def test_a_missing_onnx_file_is_an_error_naming_the_command(tmp_path):
+    bare = build_tiny_classifier(tmp_path / "bare", max_length=16, window_stride=4)
+    with pytest.raises(OnnxModelMissing, match=f"no ONNX file onnx/{CLASSIFIER_FILE}.*wenzhai model optimize --model"):
+        ThemeClassifier.from_pretrained(bare, backend="onnx-int8")
 
 
-def test_without_onnxruntime_it_falls_back_to_torch_with_a_warning(tiny_dir, monkeypatch):
-    import wenzhai.models.classifier as classifier_module
+def test_onnx_files_from_other_weights_are_refused(tiny_dir, tmp_path):
+    import shutil
 
-    monkeypatch.setattr(classifier_module, "onnxruntime_available", lambda: False)
-    with pytest.warns(UserWarning, match="onnxruntime is not installed"):
-        clf = ThemeClassifier.from_pretrained(tiny_dir, backend="onnx-int8")
-    assert clf.settings.backend == "torch" and clf.onnx_model is None
-
-
-def test_an_unusable_cache_falls_back_to_torch_with_the_reason(tiny_dir, tmp_path):
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
-    with pytest.warns(UserWarning, match="could not be built or loaded"):
-        clf = ThemeClassifier.from_pretrained(tiny_dir, backend="onnx-int8", cache_dir=blocked)
-    assert clf.settings.backend == "torch" and clf.onnx_model is None
-    assert clf.predict_proba(TEXTS).shape == (len(TEXTS), 5)
+    other = build_tiny_classifier(tmp_path / "other", seed=1, max_length=16, window_stride=4)
+    shutil.copytree(tiny_dir / ONNX_DIR, other / ONNX_DIR)
+    with pytest.raises(OnnxModelMissing, match="built from other weights"):
+        ThemeClassifier.from_pretrained(other, backend="onnx-int8")
 
 
 def test_empty_input_gives_an_empty_matrix(onnx_classifier):
     assert onnx_classifier.predict_proba([]).shape == (0, 5)
-    assert onnx_classifier.onnx_model([]).shape == (0, 5)
+    assert onnx_classifier.window_logits([]).shape == (0, 5)
 
 
 @pytest.mark.parametrize("layers", [1, None])
-def test_summariser_sentence_vectors_run_on_onnx_and_equal_torchs(tiny_dir, onnx_classifier, layers):
-    from wenzhai.models.onnx_runtime import OnnxEncoder
-    from wenzhai.models.summarizer import Summarizer
+def test_summariser_sentence_vectors_on_onnx_equal_torchs(onnx_classifier, torch_classifier, layers):
+    from wenzhai.models.sentence_embedder import EncoderEmbedder, OnnxSentenceEmbedder
 
-    sentences = ["村里修好了水泥路。", "政务服务一网通办，群众少跑腿。", "企业职工技能比武" * 5, "花"]
-    on_onnx = Summarizer.from_classifier(onnx_classifier, layers=layers)
-    on_torch = Summarizer.from_classifier(ThemeClassifier.from_pretrained(tiny_dir, backend="torch"), layers=layers)
-    assert isinstance(on_onnx.embed.model, OnnxEncoder) and not isinstance(on_torch.embed.model, OnnxEncoder)
-    a, b = on_onnx.embed(sentences), on_torch.embed(sentences)
-    assert a.shape == b.shape == (len(sentences), onnx_classifier.model.config.hidden_size)
+    on_onnx, on_torch = onnx_classifier.sentence_embedder(layers), torch_classifier.sentence_embedder(layers)
+    assert isinstance(on_onnx, OnnxSentenceEmbedder) and isinstance(on_torch, EncoderEmbedder)
+    a, b = on_onnx(SENTENCES), on_torch(SENTENCES)
+    assert a.shape == b.shape == (len(SENTENCES), 32)
     assert float((a * b).sum(axis=1).min()) > 0.9999
 
 
-def test_sentence_vectors_fall_back_to_torch_when_the_onnx_encoder_fails(onnx_classifier, monkeypatch):
-    import wenzhai.models.classifier as classifier_module
-    from wenzhai.models.sentence_embedder import LowerLayers
+def test_a_sentence_depth_that_was_not_exported_names_the_command(onnx_classifier, tiny_dir):
+    assert not (tiny_dir / ONNX_DIR / sentence_file(0)).exists()
+    with pytest.raises(OnnxModelMissing, match="--sentence-layers 0"):
+        onnx_classifier.sentence_embedder(0)
 
-    def broken(*args, **kwargs):
-        raise OSError("read-only cache")
 
-    monkeypatch.setattr(classifier_module, "cached_encoder_onnx", broken)
-    with pytest.warns(UserWarning, match="read-only cache"):
-        encoder = onnx_classifier.sentence_encoder(1)
-    assert isinstance(encoder, LowerLayers)
+LEAN_SCRIPT = """
+import json, sys
+from wenzhai.cli.main import main
+model, tag_file, page_file = sys.argv[1:4]
+assert main(["tag", tag_file, "--model", model, "--backend", "onnx-int8"]) == 0
+assert main(["analyze", page_file, "--model", model, "--backend", "onnx-int8", "--summary-sentences", "2"]) == 0
+print(json.dumps(sorted(m for m in ("torch", "transformers", "sklearn") if m in sys.modules)))
+"""
+
+
+@pytest.mark.slow
+def test_tag_and_analyze_import_neither_torch_transformers_nor_sklearn(tiny_dir, tmp_path):
+    tag_file = tmp_path / "rows.jsonl"
+    tag_file.write_text(json.dumps({"id": 1, "text": "乡村振兴建设，村里修好了路。"}, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text("乡村振兴\n\n村里修好了水泥路。村民出行方便了。\n\n政务服务一网通办。群众少跑腿，企业办事快。", encoding="utf-8")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    env.pop("WENZHAI_BACKEND", None)
+    run = subprocess.run([sys.executable, "-c", LEAN_SCRIPT, str(tiny_dir), str(tag_file), str(page)],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    lines = run.stdout.strip().splitlines()
+    assert json.loads(lines[0])["theme"] and json.loads(lines[1])["segments"]
+    assert json.loads(lines[-1]) == [], f"imported on the lean path: {lines[-1]}"
