@@ -8,7 +8,6 @@ PyTorch is imported and pins each worker to its share.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import functools
 import os
@@ -138,21 +137,17 @@ def configure_process(threads: int) -> None:
     """Limit this process's compute threads and keep it offline; call before any model code runs.
 
     The environment variables cover libraries that read them at load time (OpenMP, MKL, OpenBLAS);
-    ``torch.set_num_threads`` covers a PyTorch that is already imported. Tokenizer parallelism is
-    switched off: requests are already parallel across workers, and its own pool would oversubscribe.
-    A server never downloads: models come from folders, so the hub is switched off unless the
-    environment explicitly says otherwise.
+    ONNX Runtime sessions get ``threads`` when the model loads (``load_pipeline(threads=...)``), and a
+    PyTorch backend sets its own from the same number. PyTorch is not imported here: the ONNX path
+    never needs it. Tokenizer parallelism is switched off: requests are already parallel across
+    workers, and its own pool would oversubscribe. A server never downloads: models come from
+    folders, so the hub is switched off unless the environment explicitly says otherwise.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
     os.environ["TOKENIZERS_PARALLELISM"] = "false"
-    import torch
-
-    torch.set_num_threads(threads)
-    with contextlib.suppress(RuntimeError):  # already set, or inter-op work already ran here
-        torch.set_num_interop_threads(1)
 
 
 @functools.cache
