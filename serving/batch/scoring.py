@@ -46,7 +46,7 @@ class ScorerSpec:
 
     mode: str = field(default="analyze", metadata={"help": "analyze, tag or summarize."})
     model: str | None = field(default=None, metadata={"help": "Model folder (absolute) or None."})
-    threads: int | None = field(default=None, metadata={"help": "Torch threads per worker (None: torch's default)."})
+    threads: int | None = field(default=None, metadata={"help": "Compute threads per worker (None: every core)."})
     summary_sentences: int = field(
         default=DEFAULT_SUMMARY_SENTENCES, metadata={"help": "Sentences per summary (analyze, summarize)."}
     )
@@ -66,10 +66,6 @@ class ScorerSpec:
 
     def build(self) -> Scorer:
         """Load the model(s) for this mode: called once per process (per actor on Ray)."""
-        if self.threads:
-            import torch
-
-            torch.set_num_threads(self.threads)
         n = self.summary_sentences
         if self.mode == "analyze":
             from wenzhai.models.loading import load_pipeline
@@ -83,7 +79,7 @@ class ScorerSpec:
             return Scorer(self.mode, lambda text: to_json(predict([text])[0]), many=lambda texts: to_json(predict(texts)))
         from wenzhai.models.loading import load_summarizer
 
-        summarizer = load_summarizer(self.model)
+        summarizer = load_summarizer(self.model, threads=self.threads)
         budget = Budget(max_sentences=n)
         return Scorer(self.mode, lambda text: to_json(summarizer.document_summary(text, budget)))
 
