@@ -3,6 +3,10 @@
 Writes next to the report: ``confusion_matrix.png``, ``reliability.png`` and ``report.md`` (+ a JSON
 of the figures). The TF-IDF + logistic-regression baseline, trained on the same training data, is
 reported side by side so every model is read against the same floor.
+
+The report also tabulates the confusions across the theme boundaries that ``LABELING.md`` spells out
+and that models get wrong most (``BOUNDARY_PAIRS``), in both directions, with a few of the texts, so
+a reader sees *what* is confused rather than only how often.
 """
 
 from __future__ import annotations
@@ -15,6 +19,14 @@ import numpy as np
 
 from wenzhai.models.themes import LABEL2ID, LABELS
 from wenzhai.training.calibration import expected_calibration_error, reliability_bins
+
+BOUNDARY_PAIRS: tuple[tuple[str, str], ...] = (
+    ("governance", "digital_government"),
+    ("enterprise_news", "other"),
+    ("rural_construction", "governance"),
+)
+"""Label pairs whose confusions the report lists in both directions (the boundaries of LABELING.md)."""
+BOUNDARY_EXAMPLES = 3
 
 
 def label_report(gold: list[str], pred: list[str]) -> dict[str, Any]:
@@ -99,6 +111,60 @@ def model_training_rows(model_dir: Path) -> list[dict[str, Any]]:
     return [r for r in rows if r["split"] == "train"]
 
 
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis when longer."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def boundary_confusions(
+    gold: list[str],
+    pred: list[str],
+    texts: list[str],
+    pairs: tuple[tuple[str, str], ...] = BOUNDARY_PAIRS,
+    examples: int = BOUNDARY_EXAMPLES,
+    width: int = 60,
+) -> list[dict[str, Any]]:
+    """One cell per direction of every pair: ``gold`` label, ``predicted`` label, how many rows were
+    confused that way, and the first ``examples`` of their texts (in data order, cut to ``width``)."""
+    cells = []
+    for a, b in pairs:
+        for g, p in ((a, b), (b, a)):
+            hits = [i for i in range(len(gold)) if gold[i] == g and pred[i] == p]
+            cells.append(
+                {
+                    "gold": g,
+                    "predicted": p,
+                    "count": len(hits),
+                    "gold_total": gold.count(g),
+                    "examples": [shorten(texts[i], width) for i in hits[:examples]],
+                }
+            )
+    return cells
+
+
+def boundary_table_markdown(cells: list[dict[str, Any]], baseline: list[dict[str, Any]] | None = None) -> str:
+    """The boundary confusions as a Markdown table (a baseline count column when given)."""
+    head = "| gold → predicted | model | " + ("TF-IDF | " if baseline else "") + "examples (model) |"
+    lines = [head, "|---|---|" + ("---|" if baseline else "") + "---|"]
+    for k, cell in enumerate(cells):
+        examples = "<br>".join(e.replace("|", "\\|") for e in cell["examples"]) or "–"
+        base = f"{baseline[k]['count']} | " if baseline else ""
+        lines.append(
+            f"| `{cell['gold']}` → `{cell['predicted']}` | {cell['count']} of {cell['gold_total']} | {base}{examples} |"
+        )
+    return "\n".join(lines)
+
+
+def boundary_table_text(cells: list[dict[str, Any]]) -> str:
+    """The boundary confusions as plain lines for the terminal: count, then the examples indented."""
+    lines = ["confusions across the theme boundaries (gold → predicted):"]
+    for cell in cells:
+        lines.append(f"  {cell['gold']} → {cell['predicted']}: {cell['count']} of {cell['gold_total']}")
+        lines += [f"      {e}" for e in cell["examples"]]
+    return "\n".join(lines)
+
+
 def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline: bool = True) -> dict[str, Any]:
     """Score ``model_dir`` on ``data``; write plots and ``report.md`` into ``out_dir``."""
     from wenzhai.models.classifier import ThemeClassifier
@@ -111,8 +177,11 @@ def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline:
     clf = ThemeClassifier.from_pretrained(model_dir)
     probs = clf.predict_proba([r["text"] for r in rows])
     pred = [clf.labels[int(i)] for i in probs.argmax(axis=1)]
+    texts = [r["text"] for r in rows]
     results: dict[str, Any] = {"model": label_report(gold, pred), "rows": len(rows), "data": str(data)}
     results["model"]["ece"] = expected_calibration_error(probs, gold_ids)
+    results["model"]["predictions"] = pred
+    results["model"]["boundaries"] = boundary_confusions(gold, pred, texts)
     clear = [i for i, r in enumerate(rows) if not r.get("ambiguous")]
     if len(clear) < len(rows):
         results["model_unambiguous"] = label_report([gold[i] for i in clear], [pred[i] for i in clear])
@@ -121,6 +190,8 @@ def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline:
 
         base = run_baseline(model_training_rows(model_dir), rows)
         results["baseline"] = label_report(gold, base.predictions)
+        results["baseline"]["train_rows"] = base.n_train
+        results["baseline"]["boundaries"] = boundary_confusions(gold, base.predictions, texts)
     plot_confusion(gold, pred, out_dir / "confusion_matrix.png", f"{model_dir.name} on {data.name}")
     plot_reliability(probs, gold_ids, out_dir / "reliability.png", f"reliability on {data.name}")
     (out_dir / "report.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -145,6 +216,11 @@ def markdown_report(results: dict[str, Any], model_dir: Path) -> str:
     extra = ""
     if "model_unambiguous" in results:
         extra = f"\nWithout rows marked ambiguous: macro-F1 {results['model_unambiguous']['macro_f1']:.4f}.\n"
+    if "baseline" in results:
+        extra += f"\nThe baseline was trained on the model's {results['baseline']['train_rows']} training rows.\n"
+    boundaries = boundary_table_markdown(
+        results["model"]["boundaries"], results["baseline"]["boundaries"] if "baseline" in results else None
+    )
     return f"""# Evaluation of `{model_dir}`
 
 Data: `{results['data']}` ({results['rows']} rows). Expected calibration error of the model:
@@ -152,5 +228,12 @@ Data: `{results['data']}` ({results['rows']} rows). Expected calibration error o
 
 {chr(10).join(lines)}
 {extra}
+## Confusions across the theme boundaries
+
+Rows of one gold label predicted as the other label of a pair (`LABELING.md`, "Boundary cases"),
+with up to {BOUNDARY_EXAMPLES} of the model's examples each, cut short.
+
+{boundaries}
+
 ![confusion matrix](confusion_matrix.png) ![reliability diagram](reliability.png)
 """

@@ -63,7 +63,7 @@ def run_adapt(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from wenzhai.training.evaluate import evaluate
+    from wenzhai.training.evaluate import boundary_table_text, evaluate
 
     model, data = Path(args.model), Path(args.data)
     for name, path in (("--model", model), ("--data", data)):
@@ -74,7 +74,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
     print(f"macro-F1 {results['model']['macro_f1']:.4f}  accuracy {results['model']['accuracy']:.4f}  "
           f"ECE {results['model']['ece']:.4f}")
     if "baseline" in results:
-        print(f"TF-IDF baseline macro-F1 {results['baseline']['macro_f1']:.4f}")
+        print(f"TF-IDF baseline macro-F1 {results['baseline']['macro_f1']:.4f} "
+              f"(trained on the model's {results['baseline']['train_rows']} training rows)")
+    print(boundary_table_text(results["model"]["boundaries"]))
     return 0
 
 
