@@ -50,7 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # Training commands take any field of their argument dataclasses (HfArgumentParser parses them);
+    # every other command accepts only the options it declares.
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "takes_field_overrides", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.field_overrides = extra
     try:
         return int(args.handler(args) or 0)
     except BrokenPipeError:  # the reader went away (`wenzhai analyze page.txt | head`): not an error

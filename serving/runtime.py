@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
+from wenzhai.models.config_files import check_fields, read_yaml_mapping
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = REPO_ROOT / "configs" / "service.yaml"
@@ -109,16 +109,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> ServiceConfig:
     file = Path(chosen) if chosen else DEFAULT_CONFIG
     values: dict[str, Any] = {}
     if file.exists():
-        loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        if not isinstance(loaded, dict):
-            raise ValueError(f"{file}: expected a mapping of settings")
-        values.update(loaded)
+        values.update(read_yaml_mapping(file, "service config"))
     elif chosen:
         raise ValueError(f"WENZHAI_SERVICE_CONFIG: {file} does not exist")
+    check_fields(ServiceConfig, values, f"service config {file}")
     known = {f.name: f for f in fields(ServiceConfig)}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise ValueError(f"{file}: unknown settings {unknown}; allowed: {sorted(known)}")
     for env, name in ENV_OVERRIDES.items():
         raw = os.environ.get(env)
         if raw:

@@ -6,7 +6,8 @@ as well as the gold labels, keeps most of the teacher's accuracy at a fraction o
 teacher's targets also reach text nobody labelled: unlabelled real newspaper paragraphs
 (``unlabelled_rows``) teach the student how the teacher reads real news, not only our training set.
 
-Used by :func:`training.train.train` when ``TrainArguments.teacher`` is set; the loss is
+Used by :func:`training.train.train` when ``ThemeModelArguments.teacher`` is set (the student is
+the teacher cut to ``student_layers`` by :func:`training.layers.keep_layers`); the loss is
 ``alpha · T² · KL(teacher_T ‖ student_T) + (1 − alpha) · CE(gold)`` (CE only on labelled windows).
 """
 
@@ -21,19 +22,6 @@ from transformers import Trainer
 from wenzhai.models.classifier import ThemeClassifier
 
 IGNORE_LABEL = -100  # windows without a gold label (unlabelled text): soft targets only
-
-
-def student_from_teacher(teacher_dir: str | Path, layers: tuple[int, ...]) -> torch.nn.Module:
-    """The teacher model with only ``layers`` of its encoder kept (in that order)."""
-    from transformers import AutoModelForSequenceClassification
-
-    model = AutoModelForSequenceClassification.from_pretrained(teacher_dir, use_safetensors=True).float()
-    stack = model.base_model.encoder.layer
-    if not layers or any(not 0 <= i < len(stack) for i in layers):
-        raise ValueError(f"student_layers must name layers of the teacher (0..{len(stack) - 1}), got {list(layers)}")
-    model.base_model.encoder.layer = torch.nn.ModuleList([stack[i] for i in layers])
-    model.config.num_hidden_layers = len(layers)
-    return model
 
 
 def load_teacher(teacher_dir: str | Path, threads: int) -> ThemeClassifier:

@@ -16,54 +16,50 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import torch
+from transformers import TrainingArguments
 
 from wenzhai.training.arguments import AdaptArguments
 
 
-def adapt(args: AdaptArguments) -> dict[str, Any]:
-    """Run the MLM pass and save the adapted encoder to ``args.output_dir``; returns a small report."""
+def adapt(args: AdaptArguments, training_args: TrainingArguments) -> dict[str, Any]:
+    """Run the MLM pass and save the adapted encoder to ``training_args.output_dir``; returns a small report."""
     from datasets import Dataset
     from transformers import (
         AutoTokenizer,
         BertForMaskedLM,
         DataCollatorForLanguageModeling,
         Trainer,
-        TrainingArguments,
         set_seed,
     )
 
     from wenzhai.training.data import DataConfig
     from wenzhai.training.encoders import resolve_encoder
-    from wenzhai.training.train import keep_first_layers
+    from wenzhai.training.layers import keep_layers
     from wenzhai.training.unlabelled import unlabelled_texts
 
     started = time.time()
-    set_seed(args.seed)
+    seed = training_args.seed
+    set_seed(seed)
     torch.set_num_threads(args.threads)
-    texts = unlabelled_texts(args.texts, DataConfig.from_yaml(args.data_config), args.seed)
+    texts = unlabelled_texts(args.texts, DataConfig.from_yaml(args.data_config), seed)
     base = resolve_encoder(args.encoder, trim=args.trim_vocab, trim_texts=texts)
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = BertForMaskedLM.from_pretrained(base, use_safetensors=True)
     if args.num_layers:
-        keep_first_layers(model, args.num_layers)
+        keep_layers(model, range(args.num_layers))
     encoded = tokenizer(texts, truncation=True, max_length=args.max_length, return_special_tokens_mask=True)
     dataset = Dataset.from_dict(dict(encoded))
-    out = Path(args.output_dir)
-    checkpoints = out.with_name(out.name + "-checkpoints")
+    out = Path(training_args.output_dir)
     trainer = Trainer(
         model=model,
-        args=TrainingArguments(
-            output_dir=str(checkpoints), learning_rate=args.learning_rate, num_train_epochs=args.epochs,
-            per_device_train_batch_size=args.batch_size, warmup_ratio=0.1, weight_decay=0.01, seed=args.seed,
-            data_seed=args.seed, use_cpu=True, report_to=[], logging_steps=20, save_strategy="no",
-            dataloader_num_workers=0, group_by_length=True,
-        ),
+        args=replace(training_args, output_dir=str(out.with_name(out.name + "-checkpoints"))),
         train_dataset=dataset,
-        data_collator=DataCollatorForLanguageModeling(tokenizer, mlm_probability=args.mlm_probability, seed=args.seed),
+        data_collator=DataCollatorForLanguageModeling(tokenizer, mlm_probability=args.mlm_probability, seed=seed),
     )
     trainer.train()
     out.mkdir(parents=True, exist_ok=True)
@@ -73,7 +69,8 @@ def adapt(args: AdaptArguments) -> dict[str, Any]:
     report = {
         "output_dir": str(out), "texts": len(texts), "steps": trainer.state.global_step,
         "first_loss": losses[0] if losses else None, "last_loss": losses[-1] if losses else None,
-        "seconds": round(time.time() - started, 1), "arguments": {k: str(v) for k, v in vars(args).items()},
+        "seconds": round(time.time() - started, 1), "arguments": {**{k: str(v) for k, v in vars(args).items()},
+                      **{k: str(getattr(training_args, k)) for k in ("learning_rate", "num_train_epochs", "seed")}},
     }
     (out / "adapt_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return report

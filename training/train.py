@@ -13,24 +13,32 @@ import json
 import logging
 import shutil
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from transformers import EarlyStoppingCallback, Trainer, TrainingArguments
 
 from wenzhai.models.classifier import InferenceSettings, ThemeClassifier, softmax, store_settings
 from wenzhai.models.themes import ID2LABEL, LABEL2ID, LABELS, THEMES
 from wenzhai.models.windows import encode_windows
-from wenzhai.training.arguments import TrainArguments
+from wenzhai.training.arguments import ThemeModelArguments
 from wenzhai.training.calibration import (
     choose_secondary_threshold,
     expected_calibration_error,
     fit_temperature,
 )
+from wenzhai.training.layers import keep_layers
 
 logger = logging.getLogger(__name__)
+
+#: transformers.TrainingArguments fields recorded in the training report (and on the model card).
+REPORTED_TRAINING_FIELDS = (
+    "learning_rate", "weight_decay", "warmup_ratio", "num_train_epochs", "per_device_train_batch_size", "seed",
+    "output_dir",
+)
 
 
 def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
@@ -39,23 +47,14 @@ def macro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
     return float(f1_score(gold, pred, labels=list(range(len(LABELS))), average="macro", zero_division=0))
 
 
-def resolve_base(args: TrainArguments, corpus_texts: list[str]) -> Path | str:
+def resolve_base(args: ThemeModelArguments, corpus_texts: list[str]) -> Path | str:
     """The encoder folder to fine-tune: converted (and optionally trimmed) offline, or passed through."""
     from wenzhai.training.encoders import resolve_encoder
 
     return resolve_encoder(args.encoder, trim=args.trim_vocab, trim_texts=corpus_texts)
 
 
-def keep_first_layers(model: torch.nn.Module, n: int) -> None:
-    """Drop encoder layers above ``n`` (a smaller, faster model initialised from the bottom layers)."""
-    encoder = model.base_model.encoder
-    if not 0 < n <= len(encoder.layer):
-        raise ValueError(f"num_layers must be in [1, {len(encoder.layer)}], got {n}")
-    encoder.layer = encoder.layer[:n]
-    model.config.num_hidden_layers = n
-
-
-def window_dataset(tokenizer: Any, texts: list[str], labels: list[int], args: TrainArguments):
+def window_dataset(tokenizer: Any, texts: list[str], labels: list[int], args: ThemeModelArguments):
     from datasets import Dataset
 
     windows = encode_windows(tokenizer, texts, args.max_length, args.window_stride)
@@ -64,7 +63,7 @@ def window_dataset(tokenizer: Any, texts: list[str], labels: list[int], args: Tr
     )
 
 
-def add_teacher_targets(args: TrainArguments, tokenizer: Any, train_windows, val_windows):
+def add_teacher_targets(args: ThemeModelArguments, seed: int, tokenizer: Any, train_windows, val_windows):
     """Add unlabelled windows (``args.unlabelled_rows``) and the teacher's logits for every window."""
     from datasets import concatenate_datasets
 
@@ -72,7 +71,7 @@ def add_teacher_targets(args: TrainArguments, tokenizer: Any, train_windows, val
     from wenzhai.training.distill import IGNORE_LABEL, load_teacher
     from wenzhai.training.unlabelled import unlabelled_texts
 
-    extra = unlabelled_texts(args.unlabelled_rows, DataConfig.from_yaml(args.data_config), args.seed)
+    extra = unlabelled_texts(args.unlabelled_rows, DataConfig.from_yaml(args.data_config), seed)
     if extra:
         unlabelled = window_dataset(tokenizer, extra, [IGNORE_LABEL] * len(extra), args)
         train_windows = concatenate_datasets([train_windows, unlabelled.cast(train_windows.features)])
@@ -85,41 +84,43 @@ def add_teacher_targets(args: TrainArguments, tokenizer: Any, train_windows, val
     return out[0], out[1]
 
 
-def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None) -> dict[str, Any]:
-    """Train, calibrate and save; returns the training report (also written to the output folder)."""
+def train(
+    args: ThemeModelArguments,
+    training_args: TrainingArguments,
+    dataset=None,
+    base_dir: str | Path | None = None,
+) -> dict[str, Any]:
+    """Train, calibrate and save to ``training_args.output_dir``; returns the training report (also written there)."""
     from transformers import (
         AutoModelForSequenceClassification,
         AutoTokenizer,
         DataCollatorWithPadding,
-        EarlyStoppingCallback,
-        Trainer,
-        TrainingArguments,
         set_seed,
     )
 
     started = time.time()
-    set_seed(args.seed)
+    seed = training_args.seed
+    set_seed(seed)
     torch.set_num_threads(args.threads)
     if dataset is None:
         from wenzhai.training.data import DataConfig, build_dataset
 
-        dataset = build_dataset(DataConfig.from_yaml(args.data_config, seed=args.seed))
+        dataset = build_dataset(DataConfig.from_yaml(args.data_config, seed=seed))
     train_split, val_split = dataset["train"], dataset["validation"]
     if args.max_train_rows and len(train_split) > args.max_train_rows:
-        train_split = train_split.shuffle(seed=args.seed).select(range(args.max_train_rows))
+        train_split = train_split.shuffle(seed=seed).select(range(args.max_train_rows))
 
     if args.teacher:
-        from wenzhai.training.distill import student_from_teacher
-
         base: Path | str = args.teacher
-        model = student_from_teacher(args.teacher, args.student_layers or tuple(range(args.num_layers or 1)))
+        model = AutoModelForSequenceClassification.from_pretrained(args.teacher, use_safetensors=True).float()
+        keep_layers(model, args.student_layers or range(args.num_layers or 1))
     else:
         base = base_dir or resolve_base(args, list(train_split["text"]))
         model = AutoModelForSequenceClassification.from_pretrained(
             base, num_labels=len(LABELS), id2label=ID2LABEL, label2id=LABEL2ID, use_safetensors=True
         )
         if args.num_layers:
-            keep_first_layers(model, args.num_layers)
+            keep_layers(model, range(args.num_layers))
     tokenizer = AutoTokenizer.from_pretrained(base)
 
     train_labels = [LABEL2ID[x] for x in train_split["label"]]
@@ -127,33 +128,14 @@ def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None
     train_windows = window_dataset(tokenizer, list(train_split["text"]), train_labels, args)
     val_windows = window_dataset(tokenizer, list(val_split["text"]), list(val_labels), args)
     if args.teacher:
-        train_windows, val_windows = add_teacher_targets(args, tokenizer, train_windows, val_windows)
+        train_windows, val_windows = add_teacher_targets(args, seed, tokenizer, train_windows, val_windows)
 
-    out = Path(args.output_dir)
-    checkpoints = out.with_name(out.name + "-checkpoints")
-    training_args = TrainingArguments(
-        output_dir=str(checkpoints),
-        learning_rate=args.learning_rate,
-        weight_decay=args.weight_decay,
-        warmup_ratio=args.warmup_ratio,
-        num_train_epochs=args.epochs,
-        per_device_train_batch_size=args.batch_size,
-        per_device_eval_batch_size=args.eval_batch_size,
-        eval_strategy="epoch",
-        save_strategy="epoch",
-        save_total_limit=2,
-        load_best_model_at_end=True,
-        metric_for_best_model="macro_f1",
-        greater_is_better=True,
-        group_by_length=True,
-        seed=args.seed,
-        data_seed=args.seed,
-        use_cpu=True,
-        report_to=[],
-        logging_steps=10,
-        dataloader_num_workers=0,
-        save_safetensors=True,
-        remove_unused_columns=not args.teacher,  # the distillation loss reads teacher_logits
+    out = Path(training_args.output_dir)
+    # Checkpoints beside the model folder (removed at the end); the distillation loss reads teacher_logits.
+    trainer_args = replace(
+        training_args,
+        output_dir=str(out.with_name(out.name + "-checkpoints")),
+        remove_unused_columns=training_args.remove_unused_columns and not args.teacher,
     )
 
     def compute_metrics(pred) -> dict[str, float]:
@@ -169,7 +151,7 @@ def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None
     trainer = trainer_cls(
         **extra,
         model=model,
-        args=training_args,
+        args=trainer_args,
         train_dataset=train_windows,
         eval_dataset=val_windows,
         data_collator=DataCollatorWithPadding(tokenizer),
@@ -208,11 +190,11 @@ def train(args: TrainArguments, dataset=None, base_dir: str | Path | None = None
         "secondary_f1_validation": secondary_f1,
         "epochs_run": float(trainer.state.epoch or 0),
         "train_seconds": round(time.time() - started, 1),
-        "arguments": asdict(args),
+        "arguments": {**asdict(args), **{name: getattr(training_args, name) for name in REPORTED_TRAINING_FIELDS}},
         "log_history": trainer.state.log_history,
     }
     save_model(model, tokenizer, out, report)
-    shutil.rmtree(checkpoints, ignore_errors=True)
+    shutil.rmtree(trainer_args.output_dir, ignore_errors=True)
     return report
 
 
@@ -253,7 +235,7 @@ calibrated probabilities and secondary themes.
   {report['validation_rows']} validation segments, split by article.
 - Windows of {a['max_length']} tokens with {a['window_stride']} tokens of overlap; a long segment's window
   logits are averaged, weighted by window length (never truncated).
-- lr {a['learning_rate']}, batch {a['batch_size']}, up to {a['epochs']} epochs with early stopping on
+- lr {a['learning_rate']}, batch {a['per_device_train_batch_size']}, up to {a['num_train_epochs']} epochs with early stopping on
   validation macro-F1 (ran {report['epochs_run']:.1f}), seed {a['seed']}, CPU, {report['train_seconds']} s.
 
 ## Validation (held-out articles of our own data)

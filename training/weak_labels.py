@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from wenzhai.models.config_files import read_yaml_mapping
 from wenzhai.models.themes import check_label
-from wenzhai.training.corpora import CorpusSpec, read_corpus
+from wenzhai.training.corpora import CorpusSpec, check_paras, read_corpus
 from wenzhai.training.jsonl import iter_jsonl, write_jsonl
 from wenzhai.training.leakage import in_ranges
 
@@ -199,9 +198,7 @@ def _rule_from_dict(raw: dict[str, Any], term_sets: dict[str, list[str]]) -> Rul
 def load_weak_config(path: str | Path) -> WeakLabelConfig:
     """Read and validate ``configs/weak_labels.yaml``; errors name the rule and field."""
     path = Path(path)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: expected a mapping at the top level")
+    raw = read_yaml_mapping(path, "weak-label config")
     corpora = {}
     for name, spec in (_require(raw, "corpora", str(path)) or {}).items():
         corpora[name] = CorpusSpec(name=name, **spec)
@@ -222,7 +219,11 @@ def load_weak_config(path: str | Path) -> WeakLabelConfig:
 
 @dataclass(frozen=True)
 class WeakRef:
-    """A reference to one corpus line with its weak label (what ``weak_labels.jsonl`` stores)."""
+    """A reference to one corpus line with its weak label (what ``weak_labels.jsonl`` stores).
+
+    ``paras`` (first, last) names a run of paragraphs when the line is an item of paragraphs
+    (``CorpusSpec.has_paragraphs``); empty for a whole line.
+    """
 
     corpus: str
     line: int
@@ -230,16 +231,14 @@ class WeakRef:
     secondary: tuple[str, ...]
     article: str
     rule: str
+    paras: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "corpus": self.corpus,
-            "line": self.line,
-            "label": self.label,
-            "secondary": list(self.secondary),
-            "article": self.article,
-            "rule": self.rule,
-        }
+        row: dict[str, Any] = {"corpus": self.corpus, "line": self.line}
+        if self.paras:
+            row["paras"] = list(self.paras)
+        row.update(label=self.label, secondary=list(self.secondary), article=self.article, rule=self.rule)
+        return row
 
 
 @dataclass
@@ -360,7 +359,8 @@ def read_refs(path: str | Path) -> list[WeakRef]:
     for where, row in iter_jsonl(path):
         corpus, line = check_ref_row(row, where, ("label", "article", "rule"))
         secondary = tuple(row.get("secondary") or ())
-        refs.append(WeakRef(corpus, line, row["label"], secondary, str(row["article"]), row["rule"]))
+        paras = check_paras(row.get("paras"), where)
+        refs.append(WeakRef(corpus, line, row["label"], secondary, str(row["article"]), row["rule"], paras))
     return refs
 
 

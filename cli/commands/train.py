@@ -1,4 +1,9 @@
-"""`wenzhai train` and `wenzhai evaluate`: fine-tune and score theme models."""
+"""`wenzhai train`, `adapt`, `evaluate` and `export`: fine-tune, adapt, score and ship theme models.
+
+`train` and `adapt` read every field of their argument dataclasses (training/arguments.py) and of
+``transformers.TrainingArguments``: code defaults, then ``--config FILE``, then ``--field value``
+(`wenzhai train --help` lists them all).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,24 @@ import argparse
 import json
 from pathlib import Path
 
-from wenzhai.training.arguments import AdaptArguments, add_override_arguments, load_arguments
+FIELDS_HINT = (
+    "Every field of the argument dataclasses in training/arguments.py and of transformers.TrainingArguments "
+    "is an option (--field value) and a key of the --config YAML; `--help` lists them with their help text."
+)
+
+
+def _field_command(sub: argparse._SubParsersAction, name: str, help: str, config: str | None, handler) -> None:
+    """A sub-command whose options are parsed by HfArgumentParser (``--help`` included)."""
+    p = sub.add_parser(name, help=help, description=f"{help}. {FIELDS_HINT}", add_help=False)
+    p.add_argument("--config", default=config, help=f"YAML of field: value (default: {config})")
+    p.set_defaults(handler=handler, takes_field_overrides=True)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="fine-tune the theme classifier", description=__doc__)
-    p.add_argument("--config", default="configs/train.yaml", help="YAML of training arguments")
-    add_override_arguments(p)
-    p.set_defaults(handler=run_train)
+    _field_command(sub, "train", "fine-tune (or distil) the theme classifier", "configs/train.yaml", run_train)
+    _field_command(
+        sub, "adapt", "domain-adaptive MLM training of the encoder on unlabelled news text", None, run_adapt
+    )
 
     e = sub.add_parser("evaluate", help="score a model on labelled JSONL and write a report")
     e.add_argument("--model", required=True, help="model folder")
@@ -21,15 +36,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--out", default=None, help="report folder (default: MODEL/eval)")
     e.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
     e.set_defaults(handler=run_evaluate)
-
-    a = sub.add_parser(
-        "adapt", help="domain-adaptive MLM training of the encoder on unlabelled news text",
-        description="Masked-language-model pass over unlabelled real news paragraphs; writes an encoder folder "
-        "for `wenzhai train --encoder DIR --trim_vocab false`.",
-    )
-    a.add_argument("--config", default=None, help="YAML of adaptation arguments (optional)")
-    add_override_arguments(a, AdaptArguments)
-    a.set_defaults(handler=run_adapt)
 
     x = sub.add_parser("export", help="write a trained model as an fp16 folder (the shipped default)")
     x.add_argument("--model", required=True, help="trained model folder")
@@ -42,22 +48,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    from wenzhai.training.arguments import THEME_TRAINING_DEFAULTS, ThemeModelArguments, parse_arguments
     from wenzhai.training.train import train
 
-    overrides = {k: v for k, v in vars(args).items() if k not in {"config", "command", "handler"}}
-    arguments = load_arguments(args.config, overrides)
-    report = train(arguments)
+    model_args, training_args = parse_arguments(
+        ThemeModelArguments, args.field_overrides, args.config, THEME_TRAINING_DEFAULTS, prog="wenzhai train"
+    )
+    report = train(model_args, training_args)
     summary = {k: report[k] for k in ("validation_macro_f1", "temperature", "ece_before", "ece_after",
                                       "secondary_threshold", "train_seconds")}
-    print(json.dumps({"output_dir": arguments.output_dir, **summary}, indent=2))
+    print(json.dumps({"output_dir": training_args.output_dir, **summary}, indent=2))
     return 0
 
 
 def run_adapt(args: argparse.Namespace) -> int:
+    from wenzhai.training.arguments import ADAPT_TRAINING_DEFAULTS, AdaptArguments, parse_arguments
     from wenzhai.training.domain_mlm import adapt
 
-    overrides = {k: v for k, v in vars(args).items() if k not in {"config", "command", "handler"}}
-    report = adapt(load_arguments(args.config, overrides, AdaptArguments))
+    adapt_args, training_args = parse_arguments(
+        AdaptArguments, args.field_overrides, args.config, ADAPT_TRAINING_DEFAULTS, prog="wenzhai adapt"
+    )
+    report = adapt(adapt_args, training_args)
     print(json.dumps({k: v for k, v in report.items() if k != "arguments"}, indent=2))
     return 0
 

@@ -29,7 +29,7 @@ def test_bad_input_is_one_line_exit_2(args, stdin, message):
 
 
 def test_closed_pipe_is_not_an_error(seed_page):
-    shell = f"{sys.executable} -m cli.main analyze --model none - | head -c 10"
+    shell = f"{sys.executable} -m wenzhai.cli.main analyze --model none - | head -c 10"
     proc = subprocess.run(["bash", "-o", "pipefail", "-c", shell], input=seed_page.encode(), capture_output=True, timeout=120)
     assert proc.stdout.startswith(b'{"segments')
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr and b"error" not in proc.stderr

@@ -49,10 +49,10 @@ def test_threads_per_worker_shares_the_cores(monkeypatch: pytest.MonkeyPatch) ->
     ("text", "message"),
     [
         ("workers: 0\n", "workers: must be >= 1"),
-        ("worker: 2\n", "unknown settings ['worker']"),
+        ("worker: 2\n", "unknown field\\(s\\) worker"),
         ("max_batch_size: 1\n", "max_batch_size: must be >= 2"),
         ("workers: two\n", "workers: expected an integer"),
-        ("- a list\n", "expected a mapping"),
+        ("- a list\n", "must hold a mapping"),
     ],
 )
 def test_bad_config_is_refused_with_the_setting_named(tmp_path: Path, text: str, message: str) -> None:

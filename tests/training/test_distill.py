@@ -7,10 +7,11 @@ import pytest
 import torch
 
 from tests.tiny_models import build_tiny_classifier
-from tests.training.test_train import synthetic_rows
+from tests.training.test_train import synthetic_rows, training_arguments
 from wenzhai.models.classifier import ThemeClassifier, softmax
-from wenzhai.training.arguments import TrainArguments
-from wenzhai.training.distill import IGNORE_LABEL, distillation_loss, student_from_teacher
+from wenzhai.training.arguments import ThemeModelArguments
+from wenzhai.training.distill import IGNORE_LABEL, distillation_loss
+from wenzhai.training.layers import keep_layers
 from wenzhai.training.unlabelled import unlabelled_texts
 
 
@@ -25,6 +26,12 @@ def test_loss_is_zero_when_the_student_matches_the_teacher_on_soft_targets_only(
     assert distillation_loss(logits, logits + 1.0, unlabelled, alpha=0.5, temperature=2.0).item() == pytest.approx(0, abs=1e-6)
 
 
+def student_from_teacher(teacher, layers):
+    student = ThemeClassifier.from_pretrained(teacher, backend="torch").model
+    keep_layers(student, layers)
+    return student
+
+
 def test_student_keeps_the_named_teacher_layers(tmp_path):
     teacher = build_tiny_classifier(tmp_path / "teacher")
     student = student_from_teacher(teacher, (1,))
@@ -33,14 +40,14 @@ def test_student_keeps_the_named_teacher_layers(tmp_path):
     torch.testing.assert_close(
         student.base_model.encoder.layer[0].output.dense.weight, full.base_model.encoder.layer[1].output.dense.weight
     )
-    with pytest.raises(ValueError, match="student_layers must name layers of the teacher"):
+    with pytest.raises(ValueError, match="layers must name layers of the encoder"):
         student_from_teacher(teacher, (5,))
 
 
 def test_arguments_need_a_teacher_for_student_layers():
     with pytest.raises(ValueError, match="needs teacher"):
-        TrainArguments(student_layers=(0, 1))
-    assert TrainArguments(teacher="t", student_layers=(0.0, 2.0)).student_layers == (0, 2)
+        ThemeModelArguments(student_layers=[0, 1])
+    assert ThemeModelArguments(teacher="t", student_layers=[0.0, 2.0]).student_layers == [0, 2]
 
 
 def test_unlabelled_texts_come_from_real_corpora_outside_the_dev_neighbourhood(shared_dir):
@@ -61,19 +68,19 @@ def test_a_one_layer_student_learns_to_agree_with_its_teacher(tmp_path, tiny_enc
 
     data = DatasetDict(train=Dataset.from_list(synthetic_rows(30, seed=1)),
                        validation=Dataset.from_list(synthetic_rows(6, seed=2)))
-    common = {"learning_rate": 3e-3, "batch_size": 16, "max_length": 32, "window_stride": 8, "threads": 2,
-              "early_stopping_patience": 0, "serve_backend": "torch"}
+    common = {"max_length": 32, "window_stride": 8, "threads": 2, "early_stopping_patience": 0, "serve_backend": "torch"}
+    hf = {"learning_rate": 3e-3, "per_device_train_batch_size": 16}
     teacher = tmp_path / "teacher"
-    train(TrainArguments(output_dir=str(teacher), epochs=6, **common), dataset=data, base_dir=tiny_encoder_dir)
+    train(ThemeModelArguments(**common), training_arguments(output_dir=str(teacher), num_train_epochs=6, **hf),
+          dataset=data, base_dir=tiny_encoder_dir)
     texts = list(data["validation"]["text"])
     teacher_logits = ThemeClassifier.from_pretrained(teacher).logits(texts)
     untrained = student_from_teacher(teacher, (1,))
     before = ThemeClassifier(untrained, ThemeClassifier.from_pretrained(teacher).tokenizer, backend_settings(teacher))
     gap_before = float(np.abs(softmax(before.logits(texts)) - softmax(teacher_logits)).mean())
 
-    args = TrainArguments(teacher=str(teacher), student_layers=(1,), distill_alpha=1.0, epochs=8,
-                          output_dir=str(tmp_path / "student"), **common)
-    report = train(args, dataset=data)
+    args = ThemeModelArguments(teacher=str(teacher), student_layers=[1], distill_alpha=1.0, **common)
+    report = train(args, training_arguments(output_dir=str(tmp_path / "student"), num_train_epochs=8, **hf), dataset=data)
     student = ThemeClassifier.from_pretrained(tmp_path / "student")
     student_logits = student.logits(texts)
     gap_after = float(np.abs(softmax(student_logits) - softmax(teacher_logits)).mean())  # shift-invariant, as KL

@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from wenzhai.training.arguments import AdaptArguments
+from wenzhai.training.arguments import ADAPT_TRAINING_DEFAULTS, AdaptArguments
 
 
 def test_arguments_are_validated():
@@ -16,14 +16,16 @@ def test_arguments_are_validated():
 
 
 def test_adapting_a_tiny_encoder_writes_a_changed_encoder_folder(shared_dir, tiny_encoder_dir, tmp_path, monkeypatch):
-    from transformers import AutoModel
+    from transformers import AutoModel, TrainingArguments
 
     from wenzhai.training.domain_mlm import adapt
 
     monkeypatch.setenv("WENZHAI_SHARED", str(shared_dir))
     out = tmp_path / "adapted"
+    hf = TrainingArguments(**{**ADAPT_TRAINING_DEFAULTS, "num_train_epochs": 2, "per_device_train_batch_size": 8,
+                              "learning_rate": 1e-3, "output_dir": str(out)})
     report = adapt(AdaptArguments(encoder=str(tiny_encoder_dir), trim_vocab=False, num_layers=1, texts=64,
-                                  max_length=32, epochs=2, batch_size=8, learning_rate=1e-3, output_dir=str(out)))
+                                  max_length=32), hf)
     assert report["texts"] == 64 and report["steps"] == 16
     adapted, original = AutoModel.from_pretrained(out), AutoModel.from_pretrained(tiny_encoder_dir)
     assert adapted.config.num_hidden_layers == 1 and (out / "model.safetensors").exists()
