@@ -164,6 +164,16 @@ ADAPT_TRAINING_DEFAULTS: dict[str, Any] = {
 }
 
 
+def start_run(threads: int, training_args: Any) -> int:
+    """Seed everything and set torch's CPU threads before a training run; returns the seed."""
+    import torch
+    from transformers import set_seed
+
+    set_seed(training_args.seed)
+    torch.set_num_threads(threads)
+    return training_args.seed
+
+
 def argument_parser(ours: type, prog: str | None = None):
     """``HfArgumentParser`` over ``ours`` and ``transformers.TrainingArguments`` (what ``--help`` shows)."""
     from transformers import HfArgumentParser, TrainingArguments

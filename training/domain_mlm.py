@@ -20,22 +20,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import torch
 from transformers import TrainingArguments
 
-from wenzhai.training.arguments import AdaptArguments
+from wenzhai.training.arguments import AdaptArguments, start_run
 
 
 def adapt(args: AdaptArguments, training_args: TrainingArguments) -> dict[str, Any]:
     """Run the MLM pass and save the adapted encoder to ``training_args.output_dir``; returns a small report."""
     from datasets import Dataset
-    from transformers import (
-        AutoTokenizer,
-        BertForMaskedLM,
-        DataCollatorForLanguageModeling,
-        Trainer,
-        set_seed,
-    )
+    from transformers import AutoTokenizer, BertForMaskedLM, DataCollatorForLanguageModeling, Trainer
 
     from wenzhai.training.data import DataConfig
     from wenzhai.training.encoders import resolve_encoder
@@ -43,9 +36,7 @@ def adapt(args: AdaptArguments, training_args: TrainingArguments) -> dict[str, A
     from wenzhai.training.unlabelled import unlabelled_texts
 
     started = time.time()
-    seed = training_args.seed
-    set_seed(seed)
-    torch.set_num_threads(args.threads)
+    seed = start_run(args.threads, training_args)
     texts = unlabelled_texts(args.texts, DataConfig.from_yaml(args.data_config), seed)
     base = resolve_encoder(args.encoder, trim=args.trim_vocab, trim_texts=texts)
     tokenizer = AutoTokenizer.from_pretrained(base)

@@ -24,7 +24,7 @@ from transformers import EarlyStoppingCallback, Trainer, TrainingArguments
 from wenzhai.models.classifier import InferenceSettings, ThemeClassifier, softmax, store_settings
 from wenzhai.models.themes import ID2LABEL, LABEL2ID, LABELS, THEMES
 from wenzhai.models.windows import encode_windows
-from wenzhai.training.arguments import ThemeModelArguments
+from wenzhai.training.arguments import ThemeModelArguments, start_run
 from wenzhai.training.calibration import (
     choose_secondary_threshold,
     expected_calibration_error,
@@ -91,17 +91,10 @@ def train(
     base_dir: str | Path | None = None,
 ) -> dict[str, Any]:
     """Train, calibrate and save to ``training_args.output_dir``; returns the training report (also written there)."""
-    from transformers import (
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
-        DataCollatorWithPadding,
-        set_seed,
-    )
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 
     started = time.time()
-    seed = training_args.seed
-    set_seed(seed)
-    torch.set_num_threads(args.threads)
+    seed = start_run(args.threads, training_args)
     if dataset is None:
         from wenzhai.training.data import DataConfig, build_dataset
 
