@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from wenzhai.models.backends import BACKEND_ENV, BACKENDS
+from wenzhai.models.model_calls import WINDOWS_PER_CALL, model_call
 from wenzhai.models.onnx_runtime import CLASSIFIER_FILE, OnnxLogits, onnx_path
 from wenzhai.models.results import ThemePrediction
 from wenzhai.models.sentence_embedder import (
@@ -196,10 +197,20 @@ class ThemeClassifier:
         return aggregate_window_logits(self.window_logits(windows.input_ids), windows, len(texts))
 
     def window_logits(self, input_ids: list[list[int]]) -> np.ndarray:
-        """Uncalibrated logits of each token window (ids with special tokens), in order."""
+        """Uncalibrated logits of each token window (ids with special tokens), in order.
+
+        Run :data:`models.model_calls.WINDOWS_PER_CALL` windows per gated call, so a host can let other
+        requests in between, or stop the work, after each one.
+        """
         if not input_ids:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        return self.window_runner(input_ids)
+        order = sorted(range(len(input_ids)), key=lambda i: -len(input_ids[i]))  # similar lengths per call
+        out = np.zeros((len(input_ids), len(self.labels)), dtype=np.float32)
+        for start in range(0, len(order), WINDOWS_PER_CALL):  # bounded calls: see models.model_calls
+            chunk = order[start : start + WINDOWS_PER_CALL]
+            with model_call():
+                out[chunk] = self.window_runner([input_ids[i] for i in chunk])
+        return out
 
     def predict_proba(self, texts: list[str], clean: bool = True) -> np.ndarray:
         """Calibrated theme probabilities, one row per text, columns in :attr:`labels` order.

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from wenzhai.models.model_calls import model_call
 from wenzhai.models.onnx_runtime import OnnxHiddenStates, onnx_path, sentence_file
 from wenzhai.models.tokenization import TextTokenizer
 
@@ -67,7 +68,8 @@ def embed_sentences(
         for row, i in enumerate(index):
             batch[row, : len(ids[i])] = ids[i]
             mask[row, : len(ids[i])] = 1
-        hidden = hidden_states(batch, mask).astype(np.float32)
+        with model_call():  # one bounded call per batch: see models.model_calls
+            hidden = hidden_states(batch, mask).astype(np.float32)
         pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         if out is None:
