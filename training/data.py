@@ -28,7 +28,7 @@ import yaml
 
 from wenzhai.models.text import clean_text
 from wenzhai.models.themes import LABELS, check_label
-from wenzhai.training.corpora import corpus_line
+from wenzhai.training.corpora import corpus_text
 from wenzhai.training.dedup import DuplicatePair, find_near_duplicates
 from wenzhai.training.jsonl import iter_jsonl
 from wenzhai.training.weak_labels import WeakLabelConfig, WeakRef, load_weak_config, read_refs
@@ -197,12 +197,13 @@ def refs_to_rows(
         if ref.corpus not in weak.corpora:
             raise ValueError(f"{where}: unknown corpus {ref.corpus!r}; known: {sorted(weak.corpora)}")
         spec = weak.corpora[ref.corpus]
-        text = corpus_line(spec, shared_dir, ref.line)
+        text = corpus_text(spec, shared_dir, ref.line, ref.paras)
+        span = f"-p{ref.paras[0]}-{ref.paras[1]}" if ref.paras else ""
         rows.append(
             (
                 where,
                 {
-                    "id": f"{id_prefix}{ref.corpus}-{ref.line}",
+                    "id": f"{id_prefix}{ref.corpus}-{ref.line}{span}",
                     "text": text,
                     "label": ref.label,
                     "secondary": list(ref.secondary),

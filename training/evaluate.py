@@ -124,9 +124,20 @@ def boundary_confusions(
     pairs: tuple[tuple[str, str], ...] = BOUNDARY_PAIRS,
     examples: int = BOUNDARY_EXAMPLES,
     width: int = 60,
+    ids: list[str] | None = None,
+    with_text: bool = True,
 ) -> list[dict[str, Any]]:
     """One cell per direction of every pair: ``gold`` label, ``predicted`` label, how many rows were
-    confused that way, and the first ``examples`` of their texts (in data order, cut to ``width``)."""
+    confused that way, and the first ``examples`` of them (in data order): ``[id] text`` cut to
+    ``width`` characters, or the bare ids when ``with_text`` is False (for reports that get committed
+    while the evaluated texts must not be, like the dev set's)."""
+
+    def example(i: int) -> str:
+        name = ids[i] if ids else ""
+        if not with_text:
+            return name or f"row {i + 1}"
+        return f"[{name}] {shorten(texts[i], width)}" if name else shorten(texts[i], width)
+
     cells = []
     for a, b in pairs:
         for g, p in ((a, b), (b, a)):
@@ -137,7 +148,7 @@ def boundary_confusions(
                     "predicted": p,
                     "count": len(hits),
                     "gold_total": gold.count(g),
-                    "examples": [shorten(texts[i], width) for i in hits[:examples]],
+                    "examples": [example(i) for i in hits[:examples]],
                 }
             )
     return cells
@@ -165,8 +176,13 @@ def boundary_table_text(cells: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline: bool = True) -> dict[str, Any]:
-    """Score ``model_dir`` on ``data``; write plots and ``report.md`` into ``out_dir``."""
+def evaluate(
+    model_dir: Path, data: Path, out_dir: Path | None = None, baseline: bool = True, example_text: bool = True
+) -> dict[str, Any]:
+    """Score ``model_dir`` on ``data``; write plots and ``report.md`` into ``out_dir``.
+
+    ``example_text`` False names the boundary examples by row id only (see ``boundary_confusions``).
+    """
     from wenzhai.models.classifier import ThemeClassifier
 
     rows = read_labelled(data)
@@ -178,10 +194,11 @@ def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline:
     probs = clf.predict_proba([r["text"] for r in rows])
     pred = [clf.labels[int(i)] for i in probs.argmax(axis=1)]
     texts = [r["text"] for r in rows]
+    ids = [str(r.get("id", f"row {n}")) for n, r in enumerate(rows, start=1)]
     results: dict[str, Any] = {"model": label_report(gold, pred), "rows": len(rows), "data": str(data)}
     results["model"]["ece"] = expected_calibration_error(probs, gold_ids)
     results["model"]["predictions"] = pred
-    results["model"]["boundaries"] = boundary_confusions(gold, pred, texts)
+    results["model"]["boundaries"] = boundary_confusions(gold, pred, texts, ids=ids, with_text=example_text)
     clear = [i for i, r in enumerate(rows) if not r.get("ambiguous")]
     if len(clear) < len(rows):
         results["model_unambiguous"] = label_report([gold[i] for i in clear], [pred[i] for i in clear])
@@ -191,7 +208,9 @@ def evaluate(model_dir: Path, data: Path, out_dir: Path | None = None, baseline:
         base = run_baseline(model_training_rows(model_dir), rows)
         results["baseline"] = label_report(gold, base.predictions)
         results["baseline"]["train_rows"] = base.n_train
-        results["baseline"]["boundaries"] = boundary_confusions(gold, base.predictions, texts)
+        results["baseline"]["boundaries"] = boundary_confusions(
+            gold, base.predictions, texts, ids=ids, with_text=example_text
+        )
     plot_confusion(gold, pred, out_dir / "confusion_matrix.png", f"{model_dir.name} on {data.name}")
     plot_reliability(probs, gold_ids, out_dir / "reliability.png", f"reliability on {data.name}")
     (out_dir / "report.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -3,9 +3,11 @@
 - ``build --out FILE.jsonl [--seed N]``: assemble the rows (text, label, split, …) and write them.
 - ``baseline [--dev FILE]``: TF-IDF + logistic regression on the training split, scored on the dev set.
 - ``weak-labels [--out FILE]``: re-run the rules in configs/weak_labels.yaml and write the references.
-- ``leakage [--dev FILE]``: print People's Daily line ranges overlapping the dev set (for the config).
-- ``candidates --out FILE``: draw real lines for reading (configs/read_labels.yaml) and write the
-  reading lists; ``agreement``: how far the readers of data/themes/read agree, and what the merge keeps.
+- ``leakage [--dev FILE]``: print People's Daily line ranges overlapping the dev set, and the TV-news
+  items overlapping any text of the dev folder (for ``excluded_lines`` in configs/weak_labels.yaml).
+- ``candidates --out FILE [--round NAME]``: draw real text for reading (a round of
+  configs/read_labels.yaml) and write the reading lists and the readers' brief (BRIEF.md) beside it;
+  ``agreement``: how far the readers of a folder agree, per label too, and what the merge keeps.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     weak.set_defaults(handler=_weak_labels)
 
     leak = sub.add_parser(
-        "leakage", help="People's Daily line ranges to exclude because they overlap the dev set"
+        "leakage", help="corpus lines (and TV-news items) to exclude because they overlap the dev sets"
     )
     leak.add_argument("--rules", default="configs/weak_labels.yaml", help="rules file (default: %(default)s)")
     leak.add_argument(
@@ -68,7 +70,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     cand = sub.add_parser("candidates", help="draw real corpus lines for reading and write reading lists")
     cand.add_argument("--out", required=True, help="output JSONL (every line once); reading lists go beside it")
-    cand.add_argument("--read-config", default="configs/read_labels.yaml", help="groups to draw (default: %(default)s)")
+    cand.add_argument("--read-config", default="configs/read_labels.yaml", help="rounds to draw (default: %(default)s)")
+    cand.add_argument("--round", default=None, help="round of the read config to draw (default: its first round)")
+    cand.add_argument(
+        "--brief", default="data/themes/reading-brief.md",
+        help="template of the readers' instructions, written as BRIEF.md beside the lists (default: %(default)s)",
+    )
     cand.add_argument("--rules", default="configs/weak_labels.yaml", help="corpora and exclusions (default: %(default)s)")
     cand.add_argument("--weak", default="data/themes/weak_labels.jsonl", help="weak references kept clear of")
     cand.add_argument("--shared", default=None, help="shared data folder (default: $WENZHAI_SHARED or ../shared)")
@@ -153,15 +160,23 @@ def _weak_labels(args: argparse.Namespace) -> int:
 
 
 def _leakage(args: argparse.Namespace) -> int:
-    from wenzhai.training.corpora import read_corpus
+    from wenzhai.training.corpora import read_corpus, read_paragraphs
     from wenzhai.training.data import load_dev_set
+    from wenzhai.training.dev_overlap import dev_texts, overlapping_items
     from wenzhai.training.leakage import exclusion_ranges, find_dev_matches
     from wenzhai.training.weak_labels import load_weak_config
 
     shared = _shared(args)
     config = load_weak_config(args.rules)
-    dev = load_dev_set(_dev_path(args, shared), clean=False)
+    dev_path = _dev_path(args, shared)
+    dev = load_dev_set(dev_path, clean=False)
     for name, spec in config.corpora.items():
+        if spec.has_paragraphs:  # items are articles: drop each overlapping item whole, against every dev file
+            items = overlapping_items(read_paragraphs(spec, shared), dev_texts(dev_path.parent))
+            print(f"{name}: {len(items)} items overlapping a text of {dev_path.parent}/*.jsonl")
+            if items:
+                print(f"  {name}: {json.dumps([[n, n] for n in items])}")
+            continue
         lines = read_corpus(spec, shared)
         matches = find_dev_matches(lines, [d["text"] for d in dev])
         ranges = exclusion_ranges(matches, margin=args.margin, last_line=len(lines))
@@ -178,6 +193,7 @@ def _candidates(args: argparse.Namespace) -> int:
         assign_readers,
         draw_candidates,
         load_read_config,
+        write_brief,
         write_candidates,
     )
     from wenzhai.training.weak_labels import load_weak_config, read_refs
@@ -185,18 +201,28 @@ def _candidates(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix != ".jsonl":
         raise UsageError(f"--out must name a .jsonl file, got {out}")
-    for name, path in (("--read-config", args.read_config), ("--rules", args.rules), ("--weak", args.weak)):
+    for name, path in (("--read-config", args.read_config), ("--rules", args.rules), ("--weak", args.weak),
+                       ("--brief", args.brief)):
         if not Path(path).is_file():
             raise UsageError(f"{name}: {path} not found")
     weak = load_weak_config(args.rules)
     config = load_read_config(args.read_config, weak)
-    candidates = draw_candidates(config, weak, read_refs(args.weak), _shared(args))
-    lists = assign_readers(candidates, config.readers, config.overlap)
+    try:
+        round_ = config.round(args.round)
+    except ValueError as exc:
+        raise UsageError(f"--round: {exc}") from None
+    candidates = draw_candidates(round_, weak, read_refs(args.weak), _shared(args), config.near_weak_lines)
+    lists = assign_readers(candidates, round_.readers, round_.overlap)
     paths = write_candidates(lists, out)
+    brief = write_brief(Path(args.brief), round_, paths[1:], [len(r) for r in lists], out.with_name("BRIEF.md"))
+    print(f"round {round_.name}: units per group")
     for group, n in Counter(c.group for c in candidates).items():
-        print(f"{group:<24} {n:>5}")
-    print(f"wrote {len(candidates)} lines to {paths[0]} and {len(lists)} reading lists "
-          f"({config.overlap} lines read by everyone): {', '.join(str(p) for p in paths[1:])}")
+        print(f"  {group:<28} {n:>5}")
+    print(f"wrote {len(candidates)} units to {paths[0]} and {len(lists)} reading lists "
+          f"({round_.overlap} units read by everyone):")
+    for path, reading in zip(paths[1:], lists, strict=True):
+        print(f"  {path}  {len(reading)} units")
+    print(f"the readers' instructions: {brief}; they write {round_.folder}/reader-K.jsonl")
     return 0
 
 
@@ -215,6 +241,8 @@ def _agreement(args: argparse.Namespace) -> int:
     print(f"lines read by more than one reader: {figures['lines']}; unanimous {figures['unanimous']} "
           f"({figures['unanimous_share']:.1%}); pairwise agreement {figures['pairwise_agreement']:.1%} "
           f"of {figures['pairs']} pairs")
+    for label, share in figures["per_label"].items():
+        print(f"  specific agreement {label:<20} {share:.1%}")
     print(f"kept {len(merged.kept)}, ties dropped {len(merged.ties)}, skipped {len(merged.skipped)}")
     for label, n in sorted(Counter(m.label for m in merged.kept).items()):
         print(f"  {label:<20} {n:>5}")

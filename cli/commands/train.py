@@ -35,6 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--data", required=True, help='labelled JSONL with "text" and "label"')
     e.add_argument("--out", default=None, help="report folder (default: MODEL/eval)")
     e.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
+    e.add_argument(
+        "--example-ids", action="store_true",
+        help="name the boundary-confusion examples by row id only, without their text (for a report that is "
+        "committed, such as models/default/eval: dev-set text must never be)",
+    )
     e.set_defaults(handler=run_evaluate)
 
     x = sub.add_parser("export", help="write a trained model as an fp16 folder (the shipped default)")
@@ -80,7 +85,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
     for name, path in (("--model", model), ("--data", data)):
         if not path.exists():
             raise ValueError(f"{name}: {path} does not exist")
-    results = evaluate(model, data, Path(args.out) if args.out else None, baseline=not args.no_baseline)
+    results = evaluate(
+        model, data, Path(args.out) if args.out else None, baseline=not args.no_baseline,
+        example_text=not args.example_ids,
+    )
     print(results["model"]["text"])
     print(f"macro-F1 {results['model']['macro_f1']:.4f}  accuracy {results['model']['accuracy']:.4f}  "
           f"ECE {results['model']['ece']:.4f}")

@@ -102,3 +102,27 @@ def test_evaluate_command_prints_the_boundary_table(tiny_model, labelled, tmp_pa
     assert boundary_table_text(stored["model"]["boundaries"]) in out
     for a, b in BOUNDARY_PAIRS:
         assert f"  {a} → {b}: " in out and f"  {b} → {a}: " in out
+
+
+def test_examples_carry_row_ids_and_can_leave_the_text_out():
+    gold, pred = ["other", "other"], ["enterprise_news", "enterprise_news"]
+    texts, ids = ["相机评测一", "相机评测二"], ["dev-1", "dev-2"]
+    cell = boundary_confusions(gold, pred, texts, ids=ids)[3]
+    assert (cell["gold"], cell["predicted"], cell["examples"]) == ("other", "enterprise_news", ["[dev-1] 相机评测一", "[dev-2] 相机评测二"])
+    bare = boundary_confusions(gold, pred, texts, ids=ids, with_text=False)[3]
+    assert bare["examples"] == ["dev-1", "dev-2"]
+    assert boundary_confusions(gold, pred, texts, with_text=False)[3]["examples"] == ["row 1", "row 2"]
+
+
+def test_evaluate_command_can_name_examples_by_id_only(tiny_model, tmp_path, capsys):
+    path = tmp_path / "dev.jsonl"
+    rows = [{"id": f"r{k}-{label}", "text": f"{text}第{k}条。", "label": label}
+            for k in range(3) for label, text in TEXTS.items()]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert main(["evaluate", "--model", str(tiny_model), "--data", str(path), "--out", str(tmp_path / "e"),
+                 "--no-baseline", "--example-ids"]) == 0
+    report = (tmp_path / "e" / "report.md").read_text(encoding="utf-8") + capsys.readouterr().out
+    assert not any(text[:8] in report for text in TEXTS.values())  # no evaluated text anywhere
+    stored = json.loads((tmp_path / "e" / "report.json").read_text(encoding="utf-8"))
+    shown = [e for cell in stored["model"]["boundaries"] for e in cell["examples"]]
+    assert shown and all(e in {r["id"] for r in rows} for e in shown)
