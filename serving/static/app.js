@@ -156,7 +156,8 @@ function drawSummary(summary, segments) {
       });
     }
     const source = i >= 0
-      ? el("span", { class: `source ${themeClass(segments[i].theme)}` }, `段落 ${i + 1} · ${segmentHeading(segments[i], i)}`)
+      ? el("span", { class: `source ${themeClass(segments[i].theme)}` },
+        segments[i].title ? `段落 ${i + 1} · ${segments[i].title}` : `段落 ${i + 1}`)
       : null;
     list.append(el("li", {}, link, " ", source));
   });
@@ -241,7 +242,6 @@ function drawFilter(segments) {
   const options = [option("all", "全部 All", segments.length)];
   for (const [label, count] of counts) options.push(option(label, themeName(label === "none" ? null : label), count));
   $("filter-options").replaceChildren(...options);
-  $("theme-filter").hidden = counts.size < 2;
   applyFilter("all");
 }
 
