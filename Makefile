@@ -36,19 +36,24 @@ $(STAMP): pyproject.toml
 test: setup browser-deps
 	$(BIN)/python -m pytest -q
 
-# The /ui browser test drives Debian's Chromium (never a Playwright browser download) and needs a
-# Chinese font; both are installed with apt-get when missing and we are root (as in CI).
+# The /ui browser tests (tests/serving/test_service_ui.py) drive Debian's Chromium through Playwright
+# (never Playwright's own browser download) and need a Chinese font. When either is missing and we are
+# root (as in CI) they are installed with apt-get, after saying what and why; otherwise the command to
+# run is printed and the browser tests skip (or fail under CI=true).
 browser-deps:
 	@need=""; \
-	[ -x /usr/bin/chromium ] || need="chromium"; \
-	command -v fc-list >/dev/null 2>&1 && [ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || need="$$need fonts-wqy-zenhei"; \
-	if [ -n "$$need" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "browser-deps: installing$$need" && apt-get update -q >/dev/null && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need >/dev/null; \
-	  else \
-	    echo "browser-deps: missing$$need (apt-get install$$need); the browser test will skip, or fail under CI=true" >&2; \
-	  fi; \
+	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	{ command -v fc-list >/dev/null 2>&1 && [ -n "$$(fc-list :lang=zh 2>/dev/null)" ]; } || need="$$need fonts-wqy-zenhei"; \
+	need="$${need# }"; \
+	if [ -z "$$need" ]; then exit 0; fi; \
+	why="for the /ui browser tests (headless Chromium and a Chinese font)"; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser-deps: about to install $$need with apt-get $$why; this takes a few minutes once"; \
+	  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need >/dev/null && \
+	  echo "browser-deps: installed $$need"; \
+	else \
+	  echo "browser-deps: missing $$need $$why; install it with: sudo apt-get install $$need" >&2; \
+	  echo "browser-deps: until then the browser tests skip (or fail under CI=true)" >&2; \
 	fi
 
 lint: setup
