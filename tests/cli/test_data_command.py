@@ -75,7 +75,10 @@ def test_candidates_writes_every_line_once_and_the_reading_lists(tmp_path, capsy
     weak = tmp_path / "weak.jsonl"
     weak.write_text("", encoding="utf-8")
     read_config = tmp_path / "read.yaml"
-    read_config.write_text("readers: 2\noverlap: 3\ngroups:\n  - {name: g, corpus: c, count: 21}\n", encoding="utf-8")
+    read_config.write_text(
+        "rounds:\n  - name: r\n    readers: 2\n    overlap: 3\n    groups:\n      - {name: g, corpus: c, count: 21}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "lists" / "cand.jsonl"
     args = parse(["data", "candidates", "--out", str(out), "--read-config", str(read_config), "--rules", str(rules),
                   "--weak", str(weak), "--shared", str(tmp_path)])
@@ -85,7 +88,8 @@ def test_candidates_writes_every_line_once_and_the_reading_lists(tmp_path, capsy
     lists = [out.with_name(f"cand.reader-{k}.jsonl").read_text(encoding="utf-8").splitlines() for k in (1, 2)]
     assert sorted(map(len, lists)) == [12, 12]
     assert set(json.loads(lists[0][0])) == {"corpus", "line", "text"}  # readers never see the drawing group
-    assert "wrote 21 lines" in capsys.readouterr().out
+    assert "wrote 21 units" in capsys.readouterr().out
+    assert "reader-2.jsonl" in (out.parent / "BRIEF.md").read_text(encoding="utf-8")
     args = parse(["data", "candidates", "--out", str(out), "--read-config", str(tmp_path / "nope.yaml")])
     with pytest.raises(UsageError, match="--read-config"):
         args.handler(args)
