@@ -19,6 +19,9 @@ ERROR_KINDS = (
     "unsupported_media_type",  # 415
     "unavailable",  # 503: model loading, or the route's model part missing
     "document",  # a /batch document answered with {"id", "error"}
+    "too_much_text",  # 413: more characters in one request than max_request_chars
+    "deadline",  # 504: the request's deadline passed; its model work stopped
+    "client_gone",  # the client disconnected; its model work stopped
     "internal",  # 500: a bug; the server log has the traceback
 )
 ENDPOINTS = ("analyze", "tag", "batch")

@@ -43,25 +43,28 @@ class ServiceConfig:
     )
     workers: int = field(default=1, metadata={"help": "BentoML worker processes."})
     torch_threads: int = field(
-        default=0, metadata={"help": "PyTorch threads per worker; 0 = CPU cores divided by workers."}
+        default=0, metadata={"help": "Compute threads per worker (ONNX Runtime, or PyTorch on a torch backend); "
+                             "0 = CPU cores divided by workers."}
     )
     api_threads: int = field(
         default=4,
         metadata={"help": "Requests a worker holds at once (BentoML `threads`); their model calls still "
-                  "run one at a time, so a /tag batch can run between two /batch documents."},
+                  "run one bounded call at a time, so a /tag runs between two calls of a long document."},
     )
     max_texts: int = field(default=256, metadata={"help": "Most texts in one /tag request."})
     max_documents: int = field(default=64, metadata={"help": "Most documents in one /batch request."})
     max_summary_sentences: int = field(default=20, metadata={"help": "Largest summary_sentences allowed."})
-    max_batch_size: int = field(
-        default=64, metadata={"help": "Adaptive batching: most /tag texts classified in one model call."}
-    )
-    max_latency_ms: int = field(
-        default=30_000,
-        metadata={"help": "Adaptive batching: a /tag request waiting longer than this is answered 503."},
+    max_request_chars: int = field(
+        default=200_000,
+        metadata={"help": "Most characters of text in one request (all /tag texts, all /batch documents): sized "
+                  "so the largest request finishes within timeout_s on two cores (docs/performance.md)."},
     )
     max_body_bytes: int = field(default=16 * 1024 * 1024, metadata={"help": "Largest request body."})
-    timeout_s: int = field(default=120, metadata={"help": "Longest a request may run before a 504."})
+    timeout_s: int = field(
+        default=300,
+        metadata={"help": "Longest a request may run before a 504; its model work stops 5 s before (or at the "
+                  "client's X-Deadline-Ms), and as soon as its client disconnects."},
+    )
     load_wait_s: int = field(
         default=60,
         metadata={"help": "How long a request reaching a worker that is still loading waits before a 503 "
@@ -84,15 +87,13 @@ class ServiceConfig:
         if self.api_threads < 1:
             raise ValueError("api_threads: must be >= 1")
         for name in ("max_texts", "max_documents", "max_summary_sentences", "max_body_bytes",
-                     "timeout_s", "max_concurrency"):
+                     "max_request_chars", "timeout_s", "max_concurrency"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be >= 1")
         if self.load_wait_s < 0:
             raise ValueError("load_wait_s: must be >= 0")
-        if self.max_batch_size < 2:
-            raise ValueError("max_batch_size: must be >= 2 (BentoML's adaptive batching needs it)")
-        if self.max_latency_ms < 100:
-            raise ValueError("max_latency_ms: must be >= 100")
+        if self.timeout_s < 10:
+            raise ValueError("timeout_s: must be >= 10 (a request's model work stops 5 s before it)")
 
     def threads_per_worker(self) -> int:
         if self.torch_threads:

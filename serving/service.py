@@ -5,7 +5,7 @@ serving.store` for the BentoML model store) and found through configs/service.ya
 ``$WENZHAI_MODEL``. Loading runs in a background thread, so /livez answers at once and /readyz
 turns 200 only when the model is loaded and warmed up; until then the API answers 503.
 
-Routes: POST /analyze, /tag (adaptive batching across concurrent requests), /summarize, /batch;
+Routes: POST /analyze, /tag, /summarize, /batch;
 GET /ui (the web page), /livez, /readyz, /metrics, /docs.json. Bad requests are answered by
 :class:`serving.guard.RequestGuard` before they reach these methods.
 """
@@ -22,11 +22,13 @@ import bentoml
 from starlette.responses import JSONResponse
 
 from wenzhai.models.inputs import InputError
+from wenzhai.models.model_calls import install_gate
 from wenzhai.models.results import to_json
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
 from wenzhai.serving import runtime
-from wenzhai.serving.guard import RequestGuard
+from wenzhai.serving.guard import BUDGET_KEY, RequestGuard
 from wenzhai.serving.model_lock import ModelLock
+from wenzhai.serving.request_budget import CLIENT_GONE, RequestBudget, RequestStopped, running
 from wenzhai.serving.schemas import (
     LIMITS,
     AnalyzeRequest,
@@ -50,16 +52,24 @@ MODEL_DIR = runtime.resolve_model(LIMITS.model)
 
 T = TypeVar("T")
 INTERNAL_ERROR = "internal error while analysing; the server log has the details"
+URGENT_TAG_CHARS = 2_000  # a /tag request this short goes ahead of long documents' model calls
+
+
+def request_budget(ctx: bentoml.Context) -> RequestBudget | None:
+    """The budget the guard made for this request (deadline, disconnect flag); None outside a request."""
+    request = getattr(ctx, "request", None)
+    return request.scope.get(BUDGET_KEY) if request is not None else None
 
 
 class ModelState:
     """The loaded pipeline (or why there is none), shared by the API methods and the guard.
 
-    ``compute`` serialises model work inside a worker: one model call at a time uses the worker's
-    torch threads (no oversubscription; the tokenizer is never used from two threads at once), while
-    BentoML's ``api_threads`` let a /tag batch run between two documents of a long /batch request
-    instead of waiting for all of it; /tag calls go ahead of waiting documents
-    (:class:`serving.model_lock.ModelLock`).
+    ``compute`` serialises model work inside a worker: every bounded model call (8 token windows, or
+    one batch of sentences: :mod:`models.model_calls`) takes it, so one call at a time uses the
+    worker's compute threads, while BentoML's ``api_threads`` let a short /tag run between two calls
+    of a long document instead of after all of it; short /tag calls go ahead of waiting bulk work, and
+    each call first checks its request's deadline and connection (:class:`serving.model_lock.ModelLock`,
+    :mod:`serving.request_budget`).
     """
 
     def __init__(self) -> None:
@@ -73,6 +83,7 @@ class ModelState:
         from wenzhai.serving.metrics import ServiceMetrics
 
         self.metrics = ServiceMetrics()
+        install_gate(self.compute.gate)
         threading.Thread(target=self._load, args=(model_dir,), name="wenzhai-load", daemon=True).start()
 
     def _load(self, model_dir: Path | None) -> None:
@@ -121,21 +132,28 @@ class Failed(NamedTuple):
     status: int
     message: str
 
-    def response(self) -> JSONResponse:
+    def response(self, ctx: bentoml.Context) -> JSONResponse:
+        """The JSON answer; its status is set on ``ctx`` too, since BentoML gives a method that takes
+        ``ctx`` the status of ``ctx.response``."""
+        ctx.response.status_code = self.status
         return JSONResponse({"error": self.message}, status_code=self.status)
 
 
 def guarded(what: str, input_error_kind: str, compute: Callable[[], T]) -> T | Failed:
-    """Run ``compute`` under the model lock; bad input → 400, anything else → logged 500, never a traceback."""
+    """Run ``compute`` (its model calls take the lock one at a time); bad input → 400, a passed deadline
+    → 504, a client gone → stopped (499, never read), anything else → logged 500, never a traceback."""
     try:
-        with STATE.compute.hold():
-            try:
-                return compute()
-            finally:
-                runtime.release_memory()
+        try:
+            return compute()
+        finally:
+            runtime.release_memory()
     except InputError as exc:
         STATE.count_error(input_error_kind)
         return Failed(400, str(exc))
+    except RequestStopped as exc:
+        STATE.count_error("deadline" if exc.status == 504 else "client_gone")
+        logger.info("%s stopped: %s", what, exc)
+        return Failed(exc.status, str(exc))
     except Exception:
         logger.exception("%s failed", what)
         STATE.count_error("internal")
@@ -161,33 +179,40 @@ class Wenzhai:
         return STATE.ready
 
     @bentoml.api(input_spec=AnalyzeRequest, output_spec=AnalyzeResponse)
-    def analyze(self, text: str, summary_sentences: int = DEFAULT_SUMMARY_SENTENCES) -> AnalyzeResponse | JSONResponse:
+    def analyze(
+        self, ctx: bentoml.Context, text: str, summary_sentences: int = DEFAULT_SUMMARY_SENTENCES
+    ) -> AnalyzeResponse | JSONResponse:
         """Clean, segment, tag and summarise one document: the JSON of `wenzhai analyze`."""
-        result = guarded("/analyze", "validation", lambda: STATE.pipeline.analyze(text, summary_sentences=summary_sentences))
+        with running(request_budget(ctx)):
+            result = guarded("/analyze", "validation",
+                             lambda: STATE.pipeline.analyze(text, summary_sentences=summary_sentences))
         if isinstance(result, Failed):
-            return result.response()
+            return result.response(ctx)
         STATE.metrics.count_themes("analyze", (seg.theme for seg in result.segments))
         return AnalyzeResponse.model_validate(to_json(result))
 
-    @bentoml.api(
-        input_spec=TagRequest,
-        batchable=True,
-        max_batch_size=LIMITS.max_batch_size,
-        max_latency_ms=LIMITS.max_latency_ms,
-    )
-    def tag(self, texts: list[str]) -> list[TagResult]:
+    @bentoml.api(input_spec=TagRequest)
+    def tag(self, ctx: bentoml.Context, texts: list[str]) -> list[TagResult]:
         """Theme-tag each text as one segment: ``[{"theme", "scores", "secondary"}]`` in input order.
 
-        Texts from concurrent requests are classified together (BentoML adaptive batching).
+        A request of at most :data:`URGENT_TAG_CHARS` characters goes ahead of waiting bulk work.
+        No adaptive batching: ONNX Runtime runs one token window per call anyway (a text's scores must
+        not depend on its batch), so merging requests saves nothing and only adds waiting.
         """
-        with STATE.compute.hold(urgent=True):
-            results = STATE.pipeline.classifier.predict(texts)
+        budget = request_budget(ctx)
+        if budget is not None:
+            budget.urgent = sum(len(t) for t in texts) <= URGENT_TAG_CHARS
+        with running(budget):
+            results = guarded("/tag", "validation", lambda: STATE.pipeline.classifier.predict(texts))
+        if isinstance(results, Failed):  # a Response passes through BentoML unchanged
+            return results.response(ctx)  # type: ignore[return-value]  (the annotation is the OpenAPI schema)
         STATE.metrics.count_themes("tag", (r.theme for r in results))
         return [to_json(r) for r in results]
 
     @bentoml.api(input_spec=SummarizeRequest, output_spec=SummarizeResponse)
     def summarize(
         self,
+        ctx: bentoml.Context,
         text: str,
         max_sentences: int | None = None,
         max_chars: int | None = None,
@@ -198,31 +223,42 @@ class Wenzhai:
         (default 3 sentences): the JSON of `wenzhai summarize`."""
         budget = Budget(max_sentences=max_sentences, max_chars=max_chars, ratio=ratio)  # checked by the schema
         summarizer = STATE.pipeline.summarizer
-        result = guarded(
-            "/summarize", "validation", lambda: summarizer.document_summary(text, budget, top_keywords=keywords)
-        )
+        with running(request_budget(ctx)):
+            result = guarded(
+                "/summarize", "validation", lambda: summarizer.document_summary(text, budget, top_keywords=keywords)
+            )
         if isinstance(result, Failed):
-            return result.response()
+            return result.response(ctx)
         return SummarizeResponse.model_validate(to_json(result))
 
     @bentoml.api(input_spec=BatchRequest)
     def batch(
-        self, documents: list[Any], summary_sentences: int = DEFAULT_SUMMARY_SENTENCES
+        self, ctx: bentoml.Context, documents: list[Any], summary_sentences: int = DEFAULT_SUMMARY_SENTENCES
     ) -> list[BatchResult | BatchError]:
-        """Analyse each document; a bad one gets ``{"id", "error"}`` and the others go on."""
+        """Analyse each document; a bad one gets ``{"id", "error"}`` and the others go on.
+
+        Once the request's deadline has passed, each document not yet analysed gets the deadline's
+        error (the finished ones keep their results); once its client has gone, the work stops.
+        """
         out: list[BatchResult | BatchError] = []
+        stopped: Failed | None = None
         for position, doc in enumerate(documents):
             doc_id = position if doc.id is None else doc.id
             if isinstance(doc, RejectedDocument):
                 STATE.count_error("document")
                 out.append(BatchError(id=doc_id, error=doc.error))
                 continue
-            # one document per lock hold, so /tag batches can run in between
-            result = guarded(
-                f"/batch document {doc_id!r}",
-                "document",
-                lambda text=doc.text: STATE.pipeline.analyze(text, summary_sentences=summary_sentences),
-            )
+            if stopped is None:
+                with running(request_budget(ctx)):
+                    result = guarded(
+                        f"/batch document {doc_id!r}",
+                        "document",
+                        lambda text=doc.text: STATE.pipeline.analyze(text, summary_sentences=summary_sentences),
+                    )
+                if isinstance(result, Failed) and result.status in (504, CLIENT_GONE):
+                    stopped = result
+            else:
+                result = stopped
             if isinstance(result, Failed):
                 out.append(BatchError(id=doc_id, error=result.message))
                 continue
@@ -239,6 +275,8 @@ Wenzhai.add_asgi_middleware(
     on_error=STATE.count_error,
     loading=lambda: not STATE.loaded.is_set(),
     load_wait_s=LIMITS.load_wait_s,
+    timeout_s=LIMITS.timeout_s,
+    max_request_chars=LIMITS.max_request_chars,
 )
 Wenzhai.mount_asgi_app(ui_app(), path="/ui", name="ui")
 Wenzhai.add_asgi_middleware(EditorHome)  # / → /ui/, Swagger at /docs

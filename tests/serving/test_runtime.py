@@ -50,7 +50,8 @@ def test_threads_per_worker_shares_the_cores(monkeypatch: pytest.MonkeyPatch) ->
     [
         ("workers: 0\n", "workers: must be >= 1"),
         ("worker: 2\n", "unknown field\\(s\\) worker"),
-        ("max_batch_size: 1\n", "max_batch_size: must be >= 2"),
+        ("max_request_chars: 0\n", "max_request_chars: must be >= 1"),
+        ("timeout_s: 5\n", "timeout_s: must be >= 10"),
         ("workers: two\n", "workers: expected an integer"),
         ("- a list\n", "must hold a mapping"),
     ],
