@@ -14,6 +14,16 @@ class InputError(ValueError):
     """Text we cannot analyse; the message names the field and what is allowed."""
 
 
+_JSON_TYPE_NAMES = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true/false",
+                    "list": "an array", "dict": "an object", "NoneType": "null"}
+
+
+def json_type_name(value: object) -> str:
+    """``value``'s type as a JSON user names it (``null``, ``an array``), never Python's ``NoneType``."""
+    name = type(value).__name__
+    return _JSON_TYPE_NAMES.get(name, name)
+
+
 def check_text(text: object, field: str = "text", max_chars: int = MAX_TEXT_CHARS) -> str:
     """Return ``text`` if it is analysable, else raise :class:`InputError` naming ``field``.
 
@@ -21,7 +31,7 @@ def check_text(text: object, field: str = "text", max_chars: int = MAX_TEXT_CHAR
     OCR output carries stray ones, and dropping them would shift every span.
     """
     if not isinstance(text, str):
-        raise InputError(f"{field}: expected a string, got {type(text).__name__}")
+        raise InputError(f"{field}: expected a string, got {json_type_name(text)}")
     if len(text) > max_chars:
         raise InputError(f"{field}: {len(text):,} characters is over the limit of {max_chars:,}")
     if not text.strip():

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from wenzhai.models.inputs import InputError, check_text
+from wenzhai.models.inputs import MAX_TEXT_CHARS, InputError, check_text
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ def parse_record(line: str, line_no: int) -> Record:
     rid = obj.get("id", line_no)
     if not isinstance(rid, str | int) or isinstance(rid, bool):
         return Record(id=None, error=f"line {line_no}: id must be a string or an integer")
+    if "text" not in obj:
+        return Record(id=rid, error=f"line {line_no}: text: is required; give a string of 1 to {MAX_TEXT_CHARS:,} characters")
     try:
-        text = check_text(obj.get("text"), field="text")
+        text = check_text(obj["text"], field="text")
     except InputError as exc:
         return Record(id=rid, error=f"line {line_no}: {exc}")
     return Record(id=rid, text=text)

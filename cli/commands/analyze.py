@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from wenzhai.models.loading import load_pipeline
     from wenzhai.models.results import to_json
 
-    raw = read_input(args.file)
+    raw = read_input(args.file, "analyze")
     pipeline = load_pipeline(args.model, backend=args.backend)
     result = pipeline.analyze(raw, summary_sentences=args.summary_sentences)
     json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=args.indent)

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 
+from wenzhai.cli.commands import UsageError
 from wenzhai.cli.commands.io import read_input
 from wenzhai.cli.commands.model_options import add_model_options
 from wenzhai.models.records import Record, parse_record
@@ -33,10 +34,26 @@ def chunks(lines: list[str], size: int) -> Iterator[list[tuple[int, str]]]:
         yield numbered[start : start + size]
 
 
+def check_json_lines(lines: list[str], source: str) -> None:
+    """Refuse input with no JSON object line at all: plain text given to `tag` by mistake.
+
+    One error with what to do instead, rather than a "not valid JSON" row for every line of a page.
+    A file that has object lines keeps its per-line errors for the lines that are not.
+    """
+    if not any(line.strip() for line in lines) or any(line.lstrip().startswith("{") for line in lines):
+        return  # nothing to tag, or JSON lines
+    raise UsageError(
+        f"{source}: no line is a JSON object; `wenzhai tag` reads JSON lines such as "
+        '{"id": "a", "text": "村里修好了水泥路。"}. For a plain text page use `wenzhai analyze FILE`; '
+        "to tag texts, write one JSON object per line"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from wenzhai.models.loading import load_classifier
 
-    lines = read_input(args.file).splitlines()
+    lines = read_input(args.file, "tag").splitlines()
+    check_json_lines(lines, "stdin" if args.file == "-" else args.file)
     classifier = load_classifier(args.model, backend=args.backend)
     for chunk in chunks(lines, CHUNK_ROWS):
         records: list[Record] = [parse_record(line, n) for n, line in chunk]
