@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 from wenzhai.models.inputs import InputError
+from wenzhai.models.model_calls import install_gate
 from wenzhai.serving.batch.output import open_output
 from wenzhai.serving.batch.scoring import ERROR, OK, SKIPPED, ScorerSpec
 from wenzhai.serving.batch.sources import find_inputs
@@ -97,6 +100,30 @@ def make_engine(job: BatchJob):
     return RayEngine(address=job.address, actors=job.actors, cpus_per_actor=job.cpus_per_actor)
 
 
+@contextmanager
+def model_call_ticker(job: BatchJob) -> Iterator[tqdm]:
+    """A second progress line that moves with every bounded model call of the current batch.
+
+    Why: the row bar moves once per batch, and a batch of long documents (a 150,000-character essay is
+    a few thousand token windows) can take minutes; this line shows the work going on meanwhile.
+    In-process engine only: on Ray the model calls run in other processes.
+    """
+    ticker = tqdm(unit="call", desc="  model calls in this batch", disable=not job.progress or job.engine != "local",
+                  mininterval=1.0, dynamic_ncols=True, position=1, leave=False)
+
+    @contextmanager
+    def tick() -> Iterator[None]:
+        yield
+        ticker.update(1)
+
+    install_gate(None if ticker.disable else tick)
+    try:
+        with ticker:
+            yield ticker
+    finally:
+        install_gate(None)
+
+
 def run_batch(job: BatchJob) -> BatchCounts:
     """Score every input row not yet in OUTPUT; append one JSON line per row; return the counts."""
     start = time.perf_counter()
@@ -112,7 +139,7 @@ def run_batch(job: BatchJob) -> BatchCounts:
         total=total, unit="row", desc=f"wenzhai batch ({job.engine})", disable=not job.progress,
         mininterval=1.0, dynamic_ncols=True,
     )
-    with handle, bar:
+    with handle, bar, model_call_ticker(job) as ticker:
         for outcomes in engine.run(files, spec, resumed.done, job.batch_size):
             handle.write("".join(outcome.line for outcome in outcomes))
             handle.flush()
@@ -122,6 +149,7 @@ def run_batch(job: BatchJob) -> BatchCounts:
                 tally[outcome.status] += 1
             bar.update(len(outcomes))
             bar.set_postfix(ok=tally[OK], error=tally[ERROR], skipped=tally[SKIPPED], refresh=False)
+            ticker.reset()
         os.fsync(handle.fileno())
         bar.total = bar.n  # the estimate counted blank lines; end the bar at what was read
         bar.refresh()

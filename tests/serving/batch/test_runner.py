@@ -120,3 +120,23 @@ def test_bad_options_are_one_line_errors(archive, tmp_path, capsys, extra, messa
 def test_missing_input_is_a_one_line_error(tmp_path, capsys):
     code = main(["batch", str(tmp_path / "nope"), str(tmp_path / "o.jsonl"), "--model", "none"])
     assert code == 2 and "INPUT: " in capsys.readouterr().err
+
+
+def test_progress_shows_model_calls_inside_a_batch_of_long_documents(tiny_classifier_dir, tmp_path, monkeypatch):
+    import wenzhai.serving.batch.runner as runner
+
+    ticks: dict[str, int] = {}
+
+    class Recorder(runner.tqdm):
+        def update(self, n=1):
+            ticks[self.desc] = ticks.get(self.desc, 0) + n
+            return super().update(n)
+
+    monkeypatch.setattr(runner, "tqdm", Recorder)
+    text = "".join(r["text"] for r in real_rows(40))  # one long document: many token windows
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "long", "text": text}, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+    run_batch(BatchJob(str(tmp_path / "in.jsonl"), str(tmp_path / "out.jsonl"), mode="tag",
+                       model=str(tiny_classifier_dir), threads=1, progress=True))
+    calls = ticks.get("  model calls in this batch", 0)
+    assert calls > 1, f"the model-call line never moved ({ticks})"
