@@ -39,7 +39,14 @@ from wenzhai.models.config_files import read_yaml_mapping
 from wenzhai.models.text import clean_text
 from wenzhai.models.text.chars import ends_sentence
 from wenzhai.models.themes import LABELS
-from wenzhai.training.corpora import CorpusSpec, check_paras, corpus_text, read_corpus, read_paragraphs
+from wenzhai.training.corpora import (
+    PARAGRAPH_JOIN,
+    CorpusSpec,
+    check_paras,
+    corpus_text,
+    read_corpus,
+    read_paragraphs,
+)
 from wenzhai.training.jsonl import iter_jsonl, write_jsonl
 from wenzhai.training.leakage import in_ranges
 from wenzhai.training.weak_labels import (
@@ -272,7 +279,7 @@ def paragraph_runs(paragraphs: Sequence[str], runs: RunSettings) -> list[tuple[i
             and ends_sentence(paragraphs[last + 1])
         ):
             last += 1
-            length += 1 + len(paragraphs[last])
+            length += len(PARAGRAPH_JOIN) + len(paragraphs[last])
         out.append((first + 1, last + 1))
         first = last + 1
     return out
