@@ -16,11 +16,16 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
+from wenzhai.models.text.cohesion import bigrams
+
 
 def char_bigrams(text: str) -> set[str]:
-    """Distinct bigrams of the letters and digits of ``text`` (punctuation and spaces dropped)."""
-    chars = [ch for ch in text if ch.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    """Distinct character bigrams of ``text``; punctuation and spaces break them.
+
+    The same unit as the page segmenter's lexical cohesion (`models.text.cohesion.bigrams`), from
+    the one function that reads character n-grams.
+    """
+    return set(bigrams(text))
 
 
 def bigram_cosine(texts: Sequence[str]) -> np.ndarray:

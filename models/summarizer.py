@@ -20,6 +20,8 @@ quotation that began in an earlier sentence (possible only in quotations longer 
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -30,10 +32,12 @@ from wenzhai.models.centrality import directed_centrality, position_prior, resca
 from wenzhai.models.inputs import check_text
 from wenzhai.models.keywords import DEFAULT_TOP_K, extract_keywords
 from wenzhai.models.lexical_similarity import bigram_cosine
+from wenzhai.models.results import DocumentSummary, SummarySentence
 from wenzhai.models.sentence_embedder import EmbedderSettings, EncoderEmbedder
 from wenzhai.models.summary_budget import Budget, select_sentences
+from wenzhai.models.summary_scorer import DEFAULT_SCORER_PATH, SentenceScorer, sentence_features
 from wenzhai.models.text import Paragraph, clean_page, span_of
-from wenzhai.models.text.sentences import DEFAULT_MAX_QUOTE_CHARS, _pairs, sentence_bounds
+from wenzhai.models.text.sentences import DEFAULT_MAX_QUOTE_CHARS, _gap_depths, sentence_bounds
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 """Texts -> float matrix with one L2-normalised row per text."""
@@ -53,6 +57,14 @@ class SummarizerConfig:
     reports/summarization.md for the grid, the rule and the held-out results.
     """
 
+    scorer: Literal["learned", "centrality"] = field(
+        default="learned",
+        metadata={"help": "learned: the distant-supervision sentence scorer (`models.summary_scorer`); "
+                  "centrality: graph centrality mixed with a position prior (the knobs below)."},
+    )
+    scorer_path: str | None = field(
+        default=None, metadata={"help": "JSON weights of the learned scorer (None: the shipped file)."}
+    )
     centrality: Literal["directed", "degree"] = field(
         default="directed",
         metadata={"help": "directed: PacSum (Zheng & Lapata 2019); degree: undirected degree centrality."},
@@ -85,6 +97,11 @@ class SummarizerConfig:
         default=0.3, metadata={"help": "MMR weight of similarity to already chosen sentences, in [0, 1)."}
     )
     min_chars: int = field(default=6, metadata={"help": "Sentences shorter than this are not candidates."})
+    page_article_chars: int = field(
+        default=200,
+        metadata={"help": "Page summaries: articles with at least this many body characters are the main "
+                  "ones, each covered before any gets a second sentence."},
+    )
     soft_split: bool = field(
         default=False, metadata={"help": "Also cut sentences at '；' (shorter summary units)."}
     )
@@ -94,6 +111,8 @@ class SummarizerConfig:
     )
 
     def __post_init__(self) -> None:
+        if self.scorer not in ("learned", "centrality"):
+            raise ValueError(f"scorer must be 'learned' or 'centrality', got {self.scorer!r}")
         if self.centrality not in ("directed", "degree"):
             raise ValueError(f"centrality must be 'directed' or 'degree', got {self.centrality!r}")
         if self.aggregate not in ("mean", "sum"):
@@ -110,8 +129,8 @@ class SummarizerConfig:
             raise ValueError(f"position_weight must be in [0, 1], got {self.position_weight}")
         if not 0.0 <= self.redundancy < 1.0:
             raise ValueError(f"redundancy must be in [0, 1), got {self.redundancy}")
-        if self.min_chars < 0 or self.max_quote_chars < 0:
-            raise ValueError("min_chars and max_quote_chars must be >= 0")
+        if self.min_chars < 0 or self.max_quote_chars < 0 or self.page_article_chars < 0:
+            raise ValueError("min_chars, max_quote_chars and page_article_chars must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -127,52 +146,99 @@ class Candidate:
     can_open: bool
 
 
-def _inside_quote(text: str) -> list[bool]:
-    """``inside[g]``: the gap before ``text[g]`` lies inside a matched quote/bracket pair.
+#: Photo and author credits that OCR'd pages leave inside body paragraphs: ``（附图片１张）``,
+#: ``（傅丁根摄）``, ``图为…``, a leading ``（刘亮明陈建军）``, ``责任编辑：…``.
+_CREDIT = re.compile(
+    r"附图片|图片\s*[0-9０-９一二三四五六七八九十]+\s*张|[（(][^（）()]{0,24}摄[）)]|^图为"
+    r"|^[（(][^（）()，。、,0-9０-９一二三四五六七八九十]{2,12}[）)]|^(责任编辑|编辑|来源|记者)[：:]"
+)
+#: A body paragraph this short, made of one sentence, reads as a headline or kicker (``如此美容美发店！``).
+HEADLINE_LIKE_CHARS = 16
 
-    Pairs come from the splitter's own matcher, so "inside a quote" means the same thing here as
-    where the splitter decides not to cut.
-    """
-    diff = [0] * (len(text) + 2)
-    for start, end in _pairs(text):
-        diff[start + 1] += 1
-        diff[end + 1] -= 1
-    inside, depth = [], 0
-    for g in range(len(text) + 1):
-        depth += diff[g]
-        inside.append(depth > 0)
-    return inside
+
+def is_credit(sentence: str) -> bool:
+    """A photo or author credit (never summary material, whatever the paragraph was taken for)."""
+    return bool(_CREDIT.search(sentence.strip()))
+
+
+def document_title(paragraphs: Sequence[Paragraph]) -> str:
+    """The headline(s) above a text's first body paragraph, joined by a line break ("" if none)."""
+    titles = []
+    for paragraph in paragraphs:
+        if paragraph.kind == "body":
+            break
+        if paragraph.kind == "heading":
+            titles.append(paragraph.text)
+    return "\n".join(titles)
+
+
+#: Datelines and reporter credits that open news sentences; they are not content, so a summary
+#: sentence starts after them (``央视网消息（新闻联播）：``, ``新华社北京１月２日电（记者…）``).
+_DATELINE = re.compile(
+    r"^(?:央视网消息[（(][^）)]{0,12}[）)][：:]"
+    r"|(?:据)?(?:新华社|中新社|本报)(?:[^，。：“”（(]{0,10}?[0-9０-９一二三四五六七八九十]{1,2}日)?[电讯]"
+    r"(?:[（(][^（）()]{0,24}[）)])?"
+    r"|[（(]记者[^（）()]{0,20}[）)])"
+)
+
+
+def dateline_length(sentence: str) -> int:
+    """Characters of the dateline that opens ``sentence`` (0 if none, or if nothing would be left)."""
+    match = _DATELINE.match(sentence)
+    if not match or len(sentence) - match.end() < 2:
+        return 0
+    return match.end()
 
 
 def body_sentences(paragraphs: Sequence[Paragraph], config: SummarizerConfig) -> list[Candidate]:
-    """Every sentence of the body paragraphs, in document order, with its quote status."""
+    """Every sentence of the body paragraphs, in document order, with its quote status.
+
+    A sentence's opening dateline (:func:`dateline_length`) is left out of it. Credits
+    (:func:`is_credit`) and one-sentence paragraphs of at most `HEADLINE_LIKE_CHARS`
+    characters (headlines the cleaner kept as body) are left out.
+    """
     out: list[Candidate] = []
     for number, paragraph in enumerate(paragraphs):
-        if paragraph.kind != "body" or not paragraph.text:
+        if paragraph.kind != "body" or not paragraph.text or len(paragraph.text.strip()) <= HEADLINE_LIKE_CHARS:
             continue
-        inside = _inside_quote(paragraph.text)
+        # every matched pair counts here, however long: the splitter's own depths with no length limit
+        depth = _gap_depths(paragraph.text, max_quote_chars=len(paragraph.text))
         for a, b, _soft in sentence_bounds(paragraph.text, config.soft_split, config.max_quote_chars):
+            if is_credit(paragraph.text[a:b]):
+                continue
+            a += dateline_length(paragraph.text[a:b])
             out.append(
-                Candidate(paragraph.text[a:b], span_of(paragraph.offsets, a, b), number, not inside[a])
+                Candidate(paragraph.text[a:b], span_of(paragraph.offsets, a, b), number, depth[a] == 0)
             )
     return out
 
 
-def sentence_scores(
+def similarity_matrix(
     embeddings: np.ndarray, config: SummarizerConfig, texts: Sequence[str] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(scores in [0, 1], similarity matrix)`` for sentences given in document order.
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``(similarity, character-bigram cosine or None)`` of sentences given in document order.
 
     The similarity is the embedding cosine, mixed with the character-bigram cosine of ``texts``
     when ``config.lexical_weight`` > 0 (``texts`` is then required).
     """
     embeddings = np.asarray(embeddings, dtype=np.float64)
     similarity = embeddings @ embeddings.T
+    if texts is not None and len(texts) != len(embeddings):
+        raise ValueError("the similarity needs the sentence texts, one per embedding row")
+    lexical = None if texts is None else bigram_cosine(texts)
     if config.lexical_weight > 0:
-        if texts is None or len(texts) != len(embeddings):
+        if lexical is None:
             raise ValueError("lexical_weight > 0 needs the sentence texts, one per embedding row")
         w = config.lexical_weight
-        similarity = (1.0 - w) * similarity + w * bigram_cosine(texts)
+        similarity = (1.0 - w) * similarity + w * lexical
+    return similarity, lexical
+
+
+def sentence_scores(
+    embeddings: np.ndarray, config: SummarizerConfig, texts: Sequence[str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(scores in [0, 1], similarity matrix)`` by centrality and position prior (``scorer="centrality"``)."""
+    similarity, _lexical = similarity_matrix(embeddings, config, texts)
     if config.centrality == "degree":
         centrality = directed_centrality(similarity, config.threshold, -1.0, "sum")
     else:
@@ -183,8 +249,8 @@ def sentence_scores(
     return scores, similarity
 
 
-def _item(candidate: Candidate, score: float) -> dict[str, Any]:
-    return {"text": candidate.text, "score": round(float(score), 4), "span": list(candidate.span)}
+def _item(candidate: Candidate, score: float) -> SummarySentence:
+    return SummarySentence(text=candidate.text, score=round(float(score), 4), span=list(candidate.span))
 
 
 class Summarizer:
@@ -200,6 +266,7 @@ class Summarizer:
             raise TypeError("embed must be callable: texts -> L2-normalised matrix")
         self.embed = embed
         self.config = config or SummarizerConfig()
+        self.scorer = _load_scorer(self.config.scorer_path) if self.config.scorer == "learned" else None
 
     @classmethod
     def from_encoder(
@@ -237,57 +304,47 @@ class Summarizer:
             raise TypeError("from_classifier needs .sentence_embedder(layers), or .model.base_model and .tokenizer")
         return cls(EncoderEmbedder(encoder, tokenizer, EmbedderSettings(layers=layers)), config)
 
-    def summarize(
-        self,
-        text: str,
-        max_sentences: int | None = None,
-        max_chars: int | None = None,
-        ratio: float | None = None,
-    ) -> list[dict[str, Any]]:
-        """Summarise raw text (cleaned first); spans point into ``text`` as given."""
-        budget = Budget(max_sentences, max_chars, ratio)
-        return self._summarize(clean_page(check_text(text)), budget)
+    def summarize(self, text: str, budget: Budget | None = None) -> list[SummarySentence]:
+        """Summarise raw text (cleaned first) within ``budget`` (default: ``Budget()``); spans point into
+        ``text`` as given."""
+        return self._summarize(clean_page(check_text(text)), budget or Budget())
 
     def summarize_paragraphs(
-        self,
-        paragraphs: Sequence[Paragraph],
-        max_sentences: int | None = None,
-        max_chars: int | None = None,
-        ratio: float | None = None,
-    ) -> list[dict[str, Any]]:
-        """Summarise already cleaned paragraphs (the pipeline's page or one segment)."""
-        return self._summarize(paragraphs, Budget(max_sentences, max_chars, ratio))
+        self, paragraphs: Sequence[Paragraph], budget: Budget | None = None, title: str | None = None
+    ) -> list[SummarySentence]:
+        """Summarise already cleaned paragraphs (one article or segment).
+
+        ``title``: the text's headline when the caller knows it; by default, the headings above the
+        first body paragraph (`document_title`).
+        """
+        return self._summarize(paragraphs, budget or Budget(), title)
 
     def document_summary(
-        self,
-        text: str,
-        max_sentences: int | None = None,
-        max_chars: int | None = None,
-        ratio: float | None = None,
-        top_keywords: int = DEFAULT_TOP_K,
-    ) -> dict[str, Any]:
-        """``{"summary": [...], "keywords": [...]}`` for raw text: what `wenzhai summarize` prints.
+        self, text: str, budget: Budget | None = None, top_keywords: int = DEFAULT_TOP_K
+    ) -> DocumentSummary:
+        """Summary and keywords of raw text: what `wenzhai summarize` prints.
 
         Keywords come from the headings and body (not bylines or captions), as a short explanation
         of what the summary is about.
         """
-        budget = Budget(max_sentences, max_chars, ratio)
         paragraphs = clean_page(check_text(text))
         words = "\n".join(p.text for p in paragraphs if p.kind in ("heading", "body"))
-        return {"summary": self._summarize(paragraphs, budget), "keywords": extract_keywords(words, top_keywords)}
+        return DocumentSummary(
+            summary=self._summarize(paragraphs, budget or Budget()), keywords=extract_keywords(words, top_keywords)
+        )
 
-    def _summarize(self, paragraphs: Sequence[Paragraph], budget: Budget) -> list[dict[str, Any]]:
+    def _summarize(
+        self, paragraphs: Sequence[Paragraph], budget: Budget, title: str | None = None
+    ) -> list[SummarySentence]:
         sentences = body_sentences(paragraphs, self.config)
         body_chars = sum(len(s.text) for s in sentences)
         if len(sentences) <= 2 and budget.allows([len(s.text) for s in sentences], body_chars):
             return [_item(s, 1.0) for s in sentences]
-        candidates = [s for s in sentences if len(s.text) >= self.config.min_chars] or sentences
+        candidates = self.candidates(sentences)
         if not candidates:
             return []
-        embeddings = self.embed([c.text for c in candidates])
-        if embeddings.shape[0] != len(candidates):
-            raise ValueError(f"embed returned {embeddings.shape[0]} rows for {len(candidates)} texts")
-        scores, similarity = sentence_scores(embeddings, self.config, [c.text for c in candidates])
+        title = document_title(paragraphs) if title is None else title
+        scores, similarity = self.score_candidates(candidates, title=title)
         chosen = select_sentences(
             scores,
             similarity,
@@ -298,3 +355,104 @@ class Summarizer:
             redundancy=self.config.redundancy,
         )
         return [_item(candidates[i], scores[i]) for i in chosen]
+
+    def candidates(self, sentences: Sequence[Candidate]) -> list[Candidate]:
+        """The body sentences that may be chosen: those of at least ``min_chars`` (all, if none is)."""
+        return [s for s in sentences if len(s.text) >= self.config.min_chars] or list(sentences)
+
+    def _embed(self, candidates: Sequence[Candidate]) -> np.ndarray:
+        return self._embed_texts([c.text for c in candidates])
+
+    def _embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        embeddings = np.asarray(self.embed(list(texts)))
+        if embeddings.shape[0] != len(texts):
+            raise ValueError(f"embed returned {embeddings.shape[0]} rows for {len(texts)} texts")
+        return embeddings
+
+    def _embed_with_title(self, texts: Sequence[str], title: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """Sentence vectors and the title's (None without a title), in one call to the encoder."""
+        if not title:
+            return self._embed_texts(texts), None
+        both = self._embed_texts([*texts, title])
+        return both[:-1], both[-1]
+
+    def candidate_features(
+        self, candidates: Sequence[Candidate], embeddings: np.ndarray | None = None, title: str = "",
+        title_embedding: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(features of the learned scorer, similarity matrix)`` of candidates in document order.
+
+        The scorer's training (`training.summary_scorer_train`) calls this too, so features are
+        computed by one function at training and at inference.
+        """
+        texts = [c.text for c in candidates]
+        if embeddings is None:
+            embeddings, title_embedding = self._embed_with_title(texts, title)
+        if title and title_embedding is None:
+            title_embedding = np.asarray(self.embed([title]))[0]
+        similarity, lexical = similarity_matrix(embeddings, self.config, texts)
+        features = sentence_features(texts, [c.paragraph for c in candidates], embeddings, similarity, lexical,
+                                     title, title_embedding)
+        return features, similarity
+
+    def score_candidates(
+        self, candidates: Sequence[Candidate], embeddings: np.ndarray | None = None, title: str = "",
+        title_embedding: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(scores in [0, 1], similarity matrix)`` of candidates in document order.
+
+        ``title``: the text's headline(s) ("" for none), which the learned scorer reads.
+        """
+        if self.scorer is None:
+            embeddings = self._embed(candidates) if embeddings is None else embeddings
+            return sentence_scores(embeddings, self.config, [c.text for c in candidates])
+        features, similarity = self.candidate_features(candidates, embeddings, title, title_embedding)
+        return rescale(self.scorer(features)), similarity
+
+    def summarize_page(
+        self, articles: Sequence[Sequence[Paragraph]], budget: Budget | None = None
+    ) -> list[SummarySentence]:
+        """The page summary: body sentences of the page's main articles, each article covered once first.
+
+        ``articles``: the page's segments, each as its paragraphs (headlines, bylines and captions
+        included: only body sentences are ever candidates). Each article's sentences are scored
+        within their article (where the scorer learned what leads an article). Main articles are
+        those with at least ``page_article_chars`` body characters (all, when none has). A sentence's
+        page score is its article score times the square root of its article's size relative to the
+        largest, so bigger articles take the first places; and no article gets a second sentence
+        while a main article with a sentence that fits has none (`select_sentences` groups).
+        Returned in page order; the budget's ratio is of the main articles' body characters.
+        """
+        budget = budget or Budget()
+        pools = [self.candidates(body_sentences(paragraphs, self.config)) for paragraphs in articles]
+        sizes = [sum(len(c.text) for c in pool) for pool in pools]
+        main = [i for i, size in enumerate(sizes) if size >= self.config.page_article_chars and pools[i]]
+        main = main or [i for i, pool in enumerate(pools) if pool]
+        if not main:
+            return []
+        chosen = [c for i in main for c in pools[i]]
+        groups = np.array([rank for rank, i in enumerate(main) for _ in pools[i]])
+        titles = [document_title(articles[i]) for i in main]
+        vectors = self._embed_texts([c.text for c in chosen] + [t for t in titles if t])
+        embeddings, title_rows = vectors[: len(chosen)], iter(vectors[len(chosen) :])
+        scores = np.zeros(len(chosen))
+        similarity = np.zeros((len(chosen), len(chosen)))
+        largest = max(sizes[i] for i in main)
+        for rank, i in enumerate(main):
+            rows = np.flatnonzero(groups == rank)
+            title = titles[rank]
+            local, sim = self.score_candidates(pools[i], embeddings[rows], title, next(title_rows) if title else None)
+            scores[rows] = local * np.sqrt(sizes[i] / largest)
+            similarity[np.ix_(rows, rows)] = sim
+        picks = select_sentences(
+            scores, similarity, [len(c.text) for c in chosen], budget, sum(sizes[i] for i in main),
+            can_open=[c.can_open for c in chosen], redundancy=self.config.redundancy, groups=groups,
+        )
+        picks.sort(key=lambda k: chosen[k].span[0])
+        return [_item(chosen[k], scores[k]) for k in picks]
+
+
+@functools.lru_cache(maxsize=4)
+def _load_scorer(path: str | None) -> SentenceScorer:
+    """The learned scorer's weights, read once per file."""
+    return SentenceScorer.load(path or DEFAULT_SCORER_PATH)

@@ -19,9 +19,15 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
+#: The summary length when no budget is given, on every surface (CLI, HTTP, batch).
+DEFAULT_SUMMARY_SENTENCES = 3
+
+
 @dataclass(frozen=True)
 class Budget:
-    """Exactly one of ``max_sentences`` (>= 1), ``max_chars`` (>= 1) or ``ratio`` (0 < ratio <= 1).
+    """At most one of ``max_sentences`` (>= 1), ``max_chars`` (>= 1) or ``ratio`` (0 < ratio <= 1).
+
+    ``Budget()`` is the default, :data:`DEFAULT_SUMMARY_SENTENCES` sentences: the one place it is set.
 
     ``ratio`` is a share of the characters of the document's body sentences (headings, bylines
     and captions are not counted): ``ratio=0.2`` allows ``floor(0.2 * body chars)`` characters.
@@ -33,11 +39,10 @@ class Budget:
 
     def __post_init__(self) -> None:
         given = [name for name in ("max_sentences", "max_chars", "ratio") if getattr(self, name) is not None]
-        if len(given) != 1:
-            raise ValueError(
-                "give exactly one summary budget: max_sentences, max_chars or ratio"
-                + (f" (got {', '.join(given)})" if given else "")
-            )
+        if not given:
+            object.__setattr__(self, "max_sentences", DEFAULT_SUMMARY_SENTENCES)
+        elif len(given) > 1:
+            raise ValueError(f"give at most one summary budget: max_sentences, max_chars or ratio (got {', '.join(given)})")
         for name in ("max_sentences", "max_chars"):
             value = getattr(self, name)
             if value is not None and (not _is_int(value) or value < 1):
@@ -72,6 +77,7 @@ def select_sentences(
     body_chars: int,
     can_open: Sequence[bool] | None = None,
     redundancy: float = 0.0,
+    groups: Sequence[int] | None = None,
 ) -> list[int]:
     """Indices (in document order) chosen greedily by MMR within ``budget``.
 
@@ -80,6 +86,9 @@ def select_sentences(
     a sentence with ``can_open[i] == False`` the first one of the summary (a sentence that starts
     inside a quotation must not open a summary). Ties go to the earlier sentence. A sentence longer
     than what is left is skipped, not cut, so a character budget can end below its cap.
+
+    ``groups`` (the article of each sentence, on a page): a group gets its second sentence only
+    when every group with a sentence that still fits has one, and so on — coverage before depth.
     """
     scores = np.asarray(scores, dtype=np.float64)
     n = scores.shape[0]
@@ -89,6 +98,10 @@ def select_sentences(
     if not 0.0 <= redundancy < 1.0:
         raise ValueError(f"redundancy must be in [0, 1), got {redundancy}")
     opens = np.ones(n, dtype=bool) if can_open is None else np.asarray(can_open, dtype=bool)
+    group = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
+    if group.shape != (n,):
+        raise ValueError("groups must give one group per sentence")
+    picks = np.zeros(int(group.max()) + 1 if n else 0, dtype=np.int64)  # sentences chosen per group
     max_sentences = budget.sentence_limit() or n
     max_chars = budget.char_limit(body_chars)
     chosen: list[int] = []
@@ -104,10 +117,12 @@ def select_sentences(
         ok &= opens | (index > first)
         if not ok.any():
             break
+        ok &= picks[group] == picks[group[ok]].min()
         gain = (1.0 - redundancy) * scores - redundancy * closest
         best = int(index[ok][np.argmax(gain[ok])])
         chosen.append(best)
         taken[best] = True
+        picks[group[best]] += 1
         used += int(lengths_arr[best])
         closest = np.maximum(closest, np.clip(similarity[best], 0.0, None))
     return sorted(chosen)

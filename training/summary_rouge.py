@@ -67,18 +67,28 @@ class SentenceRouge:
         return [[max(range(len(row)), key=lambda i, row=row: row[i]["rougeL"])] for row in self.table]
 
 
+def bootstrap_interval(values: Sequence[float], samples: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """Mean of ``values`` (one per document) and its 95 % percentile bootstrap interval.
+
+    Documents are resampled with replacement; the interval is the 2.5th and 97.5th percentile of
+    the resampled means.
+    """
+    if not values:
+        raise ValueError("need a non-empty list of scores")
+    rng = random.Random(seed)
+    n = len(values)
+    means = sorted(statistics.fmean(values[rng.randrange(n)] for _ in range(n)) for _ in range(samples))
+    return statistics.fmean(values), means[int(0.025 * samples)], means[int(0.975 * samples) - 1]
+
+
 def paired_bootstrap(
     a: Sequence[float], b: Sequence[float], samples: int = 2000, seed: int = 0
 ) -> tuple[float, float, float]:
     """Mean of ``a - b`` (per-document scores of two systems) and its 95 % bootstrap interval.
 
-    Documents are resampled with replacement; the interval is the 2.5th and 97.5th percentile of
-    the resampled mean differences. An interval that contains 0 means "no demonstrated difference".
+    The documents are resampled as pairs; an interval that contains 0 means "no demonstrated
+    difference".
     """
     if len(a) != len(b) or not a:
         raise ValueError("need two equally long, non-empty score lists")
-    diffs = [x - y for x, y in zip(a, b, strict=True)]
-    rng = random.Random(seed)
-    n = len(diffs)
-    means = sorted(statistics.fmean(diffs[rng.randrange(n)] for _ in range(n)) for _ in range(samples))
-    return statistics.fmean(diffs), means[int(0.025 * samples)], means[int(0.975 * samples) - 1]
+    return bootstrap_interval([x - y for x, y in zip(a, b, strict=True)], samples, seed)
