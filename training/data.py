@@ -20,12 +20,11 @@ import random
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
+from wenzhai.models.config_files import check_fields, read_yaml_mapping
 from wenzhai.models.text import clean_text
 from wenzhai.models.themes import LABELS, check_label
 from wenzhai.training.corpora import corpus_text
@@ -112,13 +111,8 @@ class DataConfig:
             path = Path(path)
             if not path.is_absolute() and not path.exists():
                 path = PROJECT_ROOT / path
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            if not isinstance(raw, dict):
-                raise ValueError(f"{path}: expected a mapping of DataConfig fields")
-            known = {f.name for f in fields(cls)}
-            unknown = sorted(set(raw) - known)
-            if unknown:
-                raise ValueError(f"{path}: unknown field(s) {unknown}; known: {sorted(known)}")
+            raw = read_yaml_mapping(path, "data config")
+            check_fields(cls, raw, f"data config {path}")
             for key, value in raw.items():
                 if key in ("handwritten_dir", "weak_labels", "read_labels", "weak_config", "shared_dir") and value:
                     value = Path(value) if Path(value).is_absolute() else PROJECT_ROOT / value
