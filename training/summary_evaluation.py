@@ -133,11 +133,15 @@ def markdown_tables(evaluation: Evaluation, ours: str, samples: int = 2000, seed
     return lines
 
 
-def report(evaluation: Evaluation, ours: str, sentences: int, samples: int = 2000, seed: int = 0) -> str:
+def report(
+    evaluation: Evaluation, ours: str, sentences: int, samples: int = 2000, seed: int = 0,
+    ours_budget: str | None = None,
+) -> str:
     """Markdown: all rows, then one block per ``source_kind`` (in order of first appearance)."""
-    lines = [f"Character ROUGE F1 × 100 (rouge-score, character tokenizer), {sentences} sentences per summary "
-             f"(Lead-1: one), {len(evaluation.kinds)} rows; [95 % bootstrap interval over rows, "
-             f"{samples:,} resamples].", "", "### All rows", ""]
+    budget = f"{sentences} sentences per summary (Lead-1: one"
+    budget += f"; ours: at most {ours_budget})" if ours_budget else ")"
+    lines = [f"Character ROUGE F1 × 100 (rouge-score, character tokenizer), {budget}, {len(evaluation.kinds)} rows; "
+             f"[95 % bootstrap interval over rows, {samples:,} resamples].", "", "### All rows", ""]
     lines += markdown_tables(evaluation, ours, samples, seed)
     for kind in dict.fromkeys(evaluation.kinds):
         part = evaluation.subset(kind)

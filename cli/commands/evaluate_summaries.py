@@ -23,6 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--data", required=True, metavar="FILE", help="JSONL rows with id, article and summary")
     p.add_argument("--max-sentences", type=int, default=3, metavar="K", help="sentences per summary (default 3)")
+    p.add_argument("--max-chars", type=int, default=None, metavar="N",
+                   help="give ours a budget of N characters instead of K sentences (the baselines keep K "
+                   "sentences; the table shows every system's median length)")
+    p.add_argument("--title", action="store_true",
+                   help="also score ours reading each row's title as the text's headline (the baselines never do)")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--model", default=None, metavar="DIR", help="theme model whose encoder to use")
     source.add_argument("--encoder", default=None, metavar="SPEC", help="sentence encoder instead of a theme model")
@@ -49,17 +54,28 @@ def run(args: argparse.Namespace) -> int:
     data = Path(args.data)
     if not data.is_file():
         raise UsageError(f"--data: {data} does not exist")
+    if args.max_chars is not None and args.max_chars < 1:
+        raise UsageError(f"--max-chars must be a positive integer, got {args.max_chars}")
     rows = load_reference_rows(data)
+    titles = {row.id: row.title for row in rows}
     ours = load_summarizer(args)
 
-    def system(summarizer: Summarizer):
-        return lambda doc, k: "".join(s.text for s in summarizer.summarize_paragraphs(doc.paragraphs, Budget(max_sentences=k)))
+    def system(summarizer: Summarizer, read_title: bool = False):
+        def run_one(doc, k: int) -> str:
+            budget = Budget(max_chars=args.max_chars) if args.max_chars else Budget(max_sentences=k)
+            title = titles[doc.id] if read_title else ""
+            return "".join(s.text for s in summarizer.summarize_paragraphs(doc.paragraphs, budget, title=title))
+
+        return run_one
 
     systems = {"ours": system(ours)}
+    if args.title:
+        systems["ours, reading the title"] = system(ours, read_title=True)
     if args.with_centrality:
         systems["ours, centrality scorer"] = system(Summarizer(ours.embed, replace(ours.config, scorer="centrality")))
     systems.update(baseline_systems(args.max_sentences))
-    markdown = report(evaluate(rows, systems, args.max_sentences), "ours", args.max_sentences, args.samples)
+    markdown = report(evaluate(rows, systems, args.max_sentences), "ours", args.max_sentences, args.samples,
+                      ours_budget=f"{args.max_chars} characters" if args.max_chars else None)
     if args.out:
         Path(args.out).write_text(markdown, encoding="utf-8")
     else:
