@@ -58,10 +58,11 @@ class DataConfig:
             "help": "Weak-label references (corpus, line, label); empty to build from hand-written rows only."
         },
     )
-    read_labels: Path | None = field(
-        default=PROJECT_ROOT / "data/themes/read",
+    read_labels: tuple[Path, ...] = field(
+        default=(PROJECT_ROOT / "data/themes/read",),
         metadata={
-            "help": "Folder of reader files (training/read_labels.py) merged by majority; empty for none."
+            "help": "Folders of reader files (training/read_labels.py), one per reading round, each merged by "
+            "majority; a single folder may be given alone; empty for none."
         },
     )
     weak_config: Path = field(
@@ -91,9 +92,10 @@ class DataConfig:
     def __post_init__(self) -> None:
         for name in ("handwritten_dir", "weak_config", "shared_dir"):
             setattr(self, name, Path(getattr(self, name)))
-        for name in ("weak_labels", "read_labels"):
-            value = getattr(self, name)
-            setattr(self, name, None if value in ("", None) else Path(value))
+        self.weak_labels = None if self.weak_labels in ("", None) else Path(self.weak_labels)
+        folders = () if self.read_labels in ("", None) else self.read_labels
+        folders = (folders,) if isinstance(folders, str | Path) else folders
+        self.read_labels = tuple(Path(folder) for folder in folders)
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise ValueError(f"seed must be an integer, got {self.seed!r}")
         if not 0.0 < self.validation_fraction <= 0.5:
@@ -114,8 +116,10 @@ class DataConfig:
             raw = read_yaml_mapping(path, "data config")
             check_fields(cls, raw, f"data config {path}")
             for key, value in raw.items():
-                if key in ("handwritten_dir", "weak_labels", "read_labels", "weak_config", "shared_dir") and value:
-                    value = Path(value) if Path(value).is_absolute() else PROJECT_ROOT / value
+                if key == "read_labels" and isinstance(value, list):
+                    value = tuple(_project_path(v) for v in value)
+                elif key in ("handwritten_dir", "weak_labels", "read_labels", "weak_config", "shared_dir") and value:
+                    value = _project_path(value)
                 values[key] = value
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -167,6 +171,11 @@ def load_handwritten(folder: Path) -> list[tuple[str, dict[str, Any]]]:
     if not files:
         raise OSError(f"no *.jsonl files in {folder}")
     return [item for path in files for item in read_jsonl_rows(path)]
+
+
+def _project_path(value: str | Path) -> Path:
+    """A path from a data config: absolute as given, else relative to the project root."""
+    return Path(value) if Path(value).is_absolute() else PROJECT_ROOT / value
 
 
 def load_weak(refs_path: Path, weak: WeakLabelConfig, shared_dir: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -289,12 +298,12 @@ def assemble_rows(config: DataConfig, *, progress: bool = False) -> tuple[list[d
     """Read, clean, validate and de-duplicate every row; each kept row gets its ``split``."""
     report = BuildReport()
     items = load_handwritten(config.handwritten_dir)
-    if config.weak_labels is not None or config.read_labels is not None:
+    if config.weak_labels is not None or config.read_labels:
         weak = load_weak_config(config.weak_config)
         if config.weak_labels is not None:
             items += load_weak(config.weak_labels, weak, config.shared_dir)
-        if config.read_labels is not None:
-            items += load_read(config.read_labels, weak, config.shared_dir)
+        for folder in config.read_labels:
+            items += load_read(folder, weak, config.shared_dir)
     seen: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     for where, row in _progress(items, "cleaning", progress):

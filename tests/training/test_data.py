@@ -219,3 +219,13 @@ def test_another_seed_gives_another_split(built, full_config):
     other = [dict(r) for r in rows]
     split_rows(other, seed=full_config.seed + 1, fraction=full_config.validation_fraction)
     assert [r["split"] for r in other] != [r["split"] for r in rows]
+
+
+def test_read_labels_take_one_folder_per_reading_round(tmp_path):
+    from wenzhai.training.data import PROJECT_ROOT
+
+    assert DataConfig(read_labels="a").read_labels == (Path("a"),)
+    assert DataConfig(read_labels=None).read_labels == ()
+    config = tmp_path / "data.yaml"
+    config.write_text("read_labels: [data/themes/read, /abs/read-tv]\n", encoding="utf-8")
+    assert DataConfig.from_yaml(config).read_labels == (PROJECT_ROOT / "data/themes/read", Path("/abs/read-tv"))
