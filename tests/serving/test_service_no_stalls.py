@@ -88,3 +88,27 @@ def test_more_text_than_one_request_may_hold_is_413_naming_the_limit(client: htt
     r = client.post("/tag", json={"texts": ["村" * per_text] * 4})
     assert r.status_code == 413
     assert f"over the limit of {LIMITS.max_request_chars:,} per request" in r.json()["error"]
+
+
+@pytest.mark.slow
+def test_the_largest_requests_the_limits_allow_answer_200(client: httpx.Client) -> None:
+    """The limits and the timeouts agree: /tag, /analyze and /batch at their limits succeed (tiny model:
+    this proves no limit, queue or timeout refuses them; the real model's times are in docs/performance.md)."""
+    budget = LIMITS.max_request_chars
+    per_text = budget // LIMITS.max_texts
+    texts = [long_document(per_text)[:per_text] for _ in range(LIMITS.max_texts)]
+    r = client.post("/tag", json={"texts": texts}, timeout=LIMITS.timeout_s)
+    assert r.status_code == 200, r.text[:300]
+    assert len(r.json()) == LIMITS.max_texts
+
+    text = long_document(budget)[:budget]
+    r = client.post("/analyze", json={"text": text, "summary_sentences": LIMITS.max_summary_sentences},
+                    timeout=LIMITS.timeout_s)
+    assert r.status_code == 200, r.text[:300]
+
+    per_doc = budget // LIMITS.max_documents
+    documents = [{"id": i, "text": long_document(per_doc)[:per_doc]} for i in range(LIMITS.max_documents)]
+    r = client.post("/batch", json={"documents": documents, "summary_sentences": 3}, timeout=LIMITS.timeout_s)
+    assert r.status_code == 200, r.text[:300]
+    assert [row["id"] for row in r.json()] == list(range(LIMITS.max_documents))
+    assert not [row for row in r.json() if "error" in row]
