@@ -93,12 +93,14 @@ ADAPT_RUN ?= ./runs/encoder-mlm
 MODEL_RUN ?= runs/theme
 STUDENT_RUN ?= runs/student-l6
 DEV ?= ../shared/dev/themes_dev.jsonl
+# The labelled data (configs/data-v4.yaml adds the TV-news reading round for the next default).
+DATA_CONFIG ?= configs/data.yaml
 model: setup
-	$(BIN)/wenzhai adapt --config configs/adapt.yaml --output_dir $(ADAPT_RUN)
-	$(BIN)/wenzhai train --config configs/train.yaml --encoder $(ADAPT_RUN) --output_dir $(MODEL_RUN)
+	$(BIN)/wenzhai adapt --config configs/adapt.yaml --data_config $(DATA_CONFIG) --output_dir $(ADAPT_RUN)
+	$(BIN)/wenzhai train --config configs/train.yaml --data_config $(DATA_CONFIG) --encoder $(ADAPT_RUN) --output_dir $(MODEL_RUN)
 	$(BIN)/wenzhai export --model $(MODEL_RUN) --out models/teacher --max-mb 0
 	$(BIN)/wenzhai evaluate --model models/teacher --data $(DEV)
-	$(BIN)/wenzhai train --config configs/distill.yaml --teacher $(MODEL_RUN) --output_dir $(STUDENT_RUN)
+	$(BIN)/wenzhai train --config configs/distill.yaml --data_config $(DATA_CONFIG) --teacher $(MODEL_RUN) --output_dir $(STUDENT_RUN)
 	$(BIN)/wenzhai export --model $(STUDENT_RUN) --out models/default
 	$(BIN)/wenzhai evaluate --model models/default --data $(DEV)
 
