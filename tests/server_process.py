@@ -48,6 +48,7 @@ class BentoServer:
         cwd: Path = REPO_ROOT,
         log_path: Path | None = None,
         port: int | None = None,
+        python: Path | None = None,
     ) -> None:
         # No usage tracking calls from test and benchmark servers (they run without network).
         self.env = {"BENTOML_DO_NOT_TRACK": "True", **os.environ, **(env or {})}
@@ -56,12 +57,13 @@ class BentoServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or Path(os.devnull)
+        self.python = python  # another interpreter (`python -m bentoml serve`); None: this venv's bentoml
         self.proc: subprocess.Popen[bytes] | None = None
         self.startup: list[tuple[float, int | None, int | None]] = []  # (t, livez, readyz) while starting
 
     def start(self) -> BentoServer:
-        bentoml = Path(sys.executable).with_name("bentoml")
-        command = [str(bentoml), "serve", self.target, "--host", "127.0.0.1", "--port", str(self.port)]
+        bentoml = [str(self.python), "-m", "bentoml"] if self.python else [str(Path(sys.executable).with_name("bentoml"))]
+        command = [*bentoml, "serve", self.target, "--host", "127.0.0.1", "--port", str(self.port)]
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             command, cwd=self.cwd, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
