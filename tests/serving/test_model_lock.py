@@ -81,3 +81,62 @@ def test_never_two_holders_at_once_and_errors_release_the_lock():
 def test_streak_must_be_positive():
     with pytest.raises(ValueError, match="max_urgent_streak"):
         ModelLock(max_urgent_streak=0)
+
+
+def test_the_gate_refuses_work_for_a_request_out_of_time_or_whose_client_left():
+    from wenzhai.serving.request_budget import RequestBudget, RequestStopped, running
+
+    lock = ModelLock()
+    late = RequestBudget(seconds=0.05)
+    time.sleep(0.06)
+    with running(late), pytest.raises(RequestStopped, match="deadline") as stopped, lock.gate():
+        pass
+    assert stopped.value.status == 504
+    gone = RequestBudget(seconds=60)
+    gone.cancelled.set()
+    with running(gone), pytest.raises(RequestStopped, match="connection closed"), lock.gate():
+        pass
+    assert not lock._held
+
+
+def test_waiting_for_the_lock_ends_at_the_requests_deadline():
+    from wenzhai.serving.request_budget import RequestBudget, RequestStopped, running
+
+    lock = ModelLock()
+    outcome = []
+
+    def waiter():
+        with running(RequestBudget(seconds=0.3)):
+            try:
+                with lock.gate():
+                    outcome.append("ran")
+            except RequestStopped as exc:
+                outcome.append(exc.status)
+
+    with lock.hold():
+        thread = threading.Thread(target=waiter, daemon=True)
+        started = time.monotonic()
+        thread.start()
+        thread.join(5)
+    assert outcome == [504] and time.monotonic() - started < 3
+
+
+def test_the_gate_takes_the_urgency_of_the_calling_threads_request():
+    from wenzhai.serving.request_budget import RequestBudget, running
+
+    lock, order = ModelLock(), []
+
+    def waiter(name, urgent):
+        with running(RequestBudget(seconds=30, urgent=urgent)), lock.gate():
+            order.append(name)
+
+    with lock.hold():
+        bulk = threading.Thread(target=waiter, args=("bulk", False), daemon=True)
+        bulk.start()
+        wait_for(lambda: lock._bulk_waiting == 1)
+        urgent = threading.Thread(target=waiter, args=("urgent", True), daemon=True)
+        urgent.start()
+        wait_for(lambda: lock._urgent_waiting == 1)
+    bulk.join(5)
+    urgent.join(5)
+    assert order == ["urgent", "bulk"]
