@@ -16,6 +16,8 @@ when one is used.
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,15 +81,48 @@ def embed_sentences(
 
 
 class SentenceEmbedder:
-    """Callable ``texts -> L2-normalised float32 matrix`` over a hidden-states function."""
+    """Callable ``texts -> L2-normalised float32 matrix`` over a hidden-states function.
 
-    def __init__(self, hidden_states: HiddenStates, tokenizer: Any, settings: EmbedderSettings | None = None) -> None:
+    Remembers the vectors of the last ``cache_size`` distinct sentences: `analyze` summarises the page
+    and then each long segment, which reads most sentences a second time; a remembered sentence costs
+    no model call. A sentence's vector does not depend on its batch (padding is masked), so a
+    remembered one equals a recomputed one up to float rounding.
+    """
+
+    def __init__(
+        self,
+        hidden_states: HiddenStates,
+        tokenizer: Any,
+        settings: EmbedderSettings | None = None,
+        cache_size: int = 4096,
+    ) -> None:
+        if cache_size < 0:
+            raise ValueError(f"cache_size must be >= 0, got {cache_size}")
         self.hidden_states = hidden_states
         self.tokenizer = TextTokenizer.of(tokenizer)
         self.settings = settings or EmbedderSettings()
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        return embed_sentences(self.hidden_states, self.tokenizer, list(texts), self.settings)
+        texts = list(texts)
+        with self._lock:
+            known = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+            for text in known:
+                self._cache.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            fresh = embed_sentences(self.hidden_states, self.tokenizer, missing, self.settings)
+            known.update(zip(missing, fresh, strict=True))
+            with self._lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    self._cache[text] = vector
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
 
 
 class OnnxSentenceEmbedder(SentenceEmbedder):
@@ -119,7 +154,8 @@ class EncoderEmbedder(SentenceEmbedder):
         from wenzhai.models.torch_backend import torch_hidden_states
 
         settings = settings or EmbedderSettings()
-        super().__init__(torch_hidden_states(encoder, settings.layers), tokenizer, settings)
+        # no memory of past vectors: a PyTorch encoder's weights may change (training, distillation)
+        super().__init__(torch_hidden_states(encoder, settings.layers), tokenizer, settings, cache_size=0)
 
 
 def __getattr__(name: str) -> Any:

@@ -135,3 +135,16 @@ def test_tag_and_analyze_import_neither_torch_transformers_nor_sklearn(tiny_dir,
     lines = run.stdout.strip().splitlines()
     assert json.loads(lines[0])["theme"] and json.loads(lines[1])["segments"]
     assert json.loads(lines[-1]) == [], f"imported on the lean path: {lines[-1]}"
+
+
+def test_remembered_sentence_vectors_equal_fresh_ones_and_cost_no_model_call(onnx_classifier):
+    embed = onnx_classifier.sentence_embedder(1)
+    calls = []
+    run = embed.hidden_states
+    embed.hidden_states = lambda ids, mask: calls.append(len(ids)) or run(ids, mask)
+    first = embed(SENTENCES)
+    again = embed(list(reversed(SENTENCES)) + ["新的一句：村民增收。"])
+    assert calls == [len(SENTENCES), 1], "only the new sentence should reach the model"
+    np.testing.assert_allclose(again[: len(SENTENCES)], first[::-1], atol=1e-6)
+    fresh = onnx_classifier.sentence_embedder(1)(SENTENCES)
+    np.testing.assert_allclose(first, fresh, atol=1e-5)
