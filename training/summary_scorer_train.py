@@ -1,12 +1,14 @@
 """Fit the learned sentence scorer (`models.summary_scorer`) by distant supervision and write its JSON.
 
-    python -m wenzhai.training.summary_scorer_train --out models/summary_scorer.json
+    python -m wenzhai.training.summary_scorer_train --shared ../shared --out models/summary_scorer.json
 
 1. Documents: titled TV-news items, People's Daily 1998 headline → article pairs and LCSTS
    text → summary rows (`training.summary_sources`), the dev set's days, lines and text excluded.
-2. Labels: each candidate sentence's ROUGE (mean of character ROUGE-1/2/L F1) against the title or
-   summary, divided by the best sentence's in its document: 1 for the sentence that says most of
-   what the title says, 0 for one that shares nothing with it.
+2. Labels: each candidate sentence's ROUGE (mean of character ROUGE-1/2/L *recall* by default,
+   ``--label f1`` for F1) against the title or summary, divided by the best sentence's in its
+   document: 1 for the sentence that covers most of what the title says, 0 for one that shares
+   nothing with it. Recall does not punish a long sentence for what it adds, as a summary of
+   ~130 characters needs sentences that carry facts, not the shortest paraphrase of a headline.
 3. Features: exactly what the summariser computes at inference (`Summarizer.candidate_features`),
    with sentence vectors from the same encoder path (the theme model's encoder, lowest layer).
 4. Variants: a linear model (ridge) and a one-hidden-layer MLP, fitted on 85 % of the documents
@@ -35,7 +37,7 @@ from wenzhai.models.encoders import default_cache_root
 from wenzhai.models.summarizer import Summarizer, SummarizerConfig, body_sentences
 from wenzhai.models.summary_budget import Budget, select_sentences
 from wenzhai.models.summary_scorer import FEATURE_NAMES, SentenceScorer
-from wenzhai.models.text import clean_page
+from wenzhai.models.text import CleanConfig, clean_page
 from wenzhai.training.summary_rouge import make_scorer, rouge_f1
 from wenzhai.training.summary_sources import TitledText, dev_windows, distant_documents
 
@@ -96,13 +98,13 @@ def sentence_labels(texts: Sequence[str], reference: str, scorer, label: str = "
 
 
 def build_examples(
-    docs: Sequence[TitledText], embed, key: str, cache_dir: Path, label: str = "f1"
+    docs: Sequence[TitledText], embed, key: str, cache_dir: Path, label: str = "recall", reader: str = "rules"
 ) -> list[Example]:
     """Candidates, features and labels of every document with 3+ candidates and a matching reference."""
     config = SummarizerConfig(scorer="centrality")  # features only: no weights needed (they are being fitted)
     parsed = []
     for doc in docs:
-        paragraphs = clean_page(doc.text)
+        paragraphs = clean_page(doc.text, CleanConfig(reader=reader))
         parsed.append((doc, paragraphs, body_sentences(paragraphs, config)))
     texts = [s.text for _, _, sentences in parsed for s in sentences] + [d.reference for d in docs if reads_title(d)]
     vectors = cached_embeddings(texts, embed, key, cache_dir)
@@ -193,9 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="models/summary_scorer.json", help="JSON weights to write")
     p.add_argument("--shared", default="../shared", help="the shared data folder")
     p.add_argument("--model", default=None, help="theme model whose encoder reads the sentences (default: shipped)")
-    p.add_argument("--per-source", type=int, default=2500, help="TV-news and People's Daily documents each")
+    p.add_argument("--per-source", type=int, default=4000, help="TV-news and People's Daily documents each")
+    p.add_argument("--reader", default="rules",
+                   help="page cleaner for the articles (CleanConfig.reader): 'rules' by default, so the scorer's "
+                   "data does not change when the learned page reader is retrained (these are plain articles)")
     p.add_argument("--variant", choices=VARIANTS, default=None, help="variant to write (default: best on validation)")
-    p.add_argument("--label", choices=LABELS, default="f1", help="per-sentence ROUGE used as the label")
+    p.add_argument("--label", choices=LABELS, default="recall", help="per-sentence ROUGE used as the label")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cache-dir", default=None, help="sentence-vector cache (default: $WENZHAI_CACHE/summary-scorer)")
     return p
@@ -212,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     summarizer = Summarizer.from_classifier(load_classifier(args.model), config=SummarizerConfig(scorer="centrality"))
     cache = Path(args.cache_dir) if args.cache_dir else default_cache_root() / "summary-scorer"
     key = str(model_path(args.model))
-    examples = build_examples(docs, summarizer.embed, key, cache, args.label)
+    examples = build_examples(docs, summarizer.embed, key, cache, args.label, args.reader)
     train = [e for e in examples if not is_validation(e.doc.id)]
     valid = [e for e in examples if is_validation(e.doc.id)]
     print(f"documents: {len(train)} train, {len(valid)} validation "

@@ -35,6 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--samples", type=int, default=2000, help="bootstrap resamples (default 2000)")
     p.add_argument("--with-centrality", action="store_true",
                    help="also score the unsupervised centrality scorer (the previous default)")
+    p.add_argument("--keywords", type=int, default=0, metavar="K",
+                   help="also compare keyword extractors: hits@K in the reference summaries (0: skip)")
+    p.add_argument("--lexicon", default=None, metavar="FILE",
+                   help="with --keywords: also score ours with this lexicon (`python -m wenzhai.training.summary_lexicon`)")
     p.add_argument("--out", default=None, metavar="FILE", help="write the Markdown here (default: stdout)")
     p.set_defaults(handler=run)
 
@@ -49,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.max_sentences < 1:
         raise UsageError(f"--max-sentences must be a positive integer, got {args.max_sentences}")
+    if args.keywords < 0:
+        raise UsageError(f"--keywords must be >= 0, got {args.keywords}")
     if args.samples < 100:
         raise UsageError(f"--samples must be >= 100, got {args.samples}")
     data = Path(args.data)
@@ -76,6 +82,12 @@ def run(args: argparse.Namespace) -> int:
     systems.update(baseline_systems(args.max_sentences))
     markdown = report(evaluate(rows, systems, args.max_sentences), "ours", args.max_sentences, args.samples,
                       ours_budget=f"{args.max_chars} characters" if args.max_chars else None)
+    if args.keywords:
+        from wenzhai.models.keywords import read_lexicon
+        from wenzhai.training.summary_keyword_eval import keyword_table
+
+        lexicon = read_lexicon(args.lexicon) if args.lexicon else ()
+        markdown += "\n### Keywords\n\n" + "\n".join(keyword_table(rows, args.keywords, lexicon, args.samples)) + "\n"
     if args.out:
         Path(args.out).write_text(markdown, encoding="utf-8")
     else:

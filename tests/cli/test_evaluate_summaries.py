@@ -19,11 +19,12 @@ def test_report_has_every_system_and_kind(capsys, tmp_path, tiny_encoder_dir):
     data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS), encoding="utf-8")
     out = tmp_path / "report.md"
     code = main(["evaluate-summaries", "--data", str(data), "--encoder", str(tiny_encoder_dir), "--samples", "200",
-                 "--title", "--with-centrality", "--max-sentences", "2", "--out", str(out)])
+                 "--title", "--with-centrality", "--max-sentences", "2", "--keywords", "3", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
     text = out.read_text(encoding="utf-8")
     for name in ("| ours |", "| ours, reading the title |", "| ours, centrality scorer |", "| Lead-1 |", "| Lead-2 |",
-                 "| TextRank-2 |", "| ours − TextRank-2 |", "### news (1 rows)", "### tv (1 rows)"):
+                 "| TextRank-2 |", "| ours − TextRank-2 |", "### news (1 rows)", "### tv (1 rows)", "### Keywords",
+                 "| jieba.analyse TextRank (HMM on) |"):
         assert name in text
 
 

@@ -333,7 +333,8 @@ def test_from_classifier_shares_the_classifiers_encoder(tiny_encoder_dir):
 
     before = {name: p.clone() for name, p in FakeClassifier.model.named_parameters()}
     summarizer = Summarizer.from_classifier(FakeClassifier(), layers=1)
-    assert summarizer.embed.model.encoder is FakeClassifier.model.base_model
+    shared = EncoderEmbedder(FakeClassifier.model.base_model, FakeClassifier.tokenizer, EmbedderSettings(layers=1))
+    np.testing.assert_allclose(summarizer.embed(["乡村建设", "电子证照"]), shared(["乡村建设", "电子证照"]), atol=1e-6)
     items = summarizer.summarize("乡村建设要坚持政府主导。电子证照的应用越来越多。企业发展也很快。农民收入增长。", Budget(max_sentences=2))
     assert len(items) == 2
     assert not FakeClassifier.model.training
