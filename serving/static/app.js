@@ -355,6 +355,11 @@ function readFile() {
   const file = this.files && this.files[0];
   if (!file) return;
   showError("");
+  if (!/\.txt$/i.test(file.name) && file.type !== "text/plain") {
+    showError(`file: ${file.name} is not a .txt file; save the page as UTF-8 plain text first`);
+    this.value = "";
+    return;
+  }
   const reader = new FileReader();
   reader.onload = () => {
     $("text").value = reader.result;
