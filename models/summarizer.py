@@ -1,16 +1,20 @@
-"""Extractive summaries: the most central body sentences of a document, in document order.
+"""Extractive summaries: the most summary-worthy body sentences of a document, in document order.
 
 1. Candidates are the sentences of *body* paragraphs (headings, bylines and captions never enter a
-   summary), cut by our sentence splitter; very short ones (``min_chars``) are left out.
+   summary), cut by our sentence splitter; very short ones (``min_chars``), photo and author credits
+   and headline-like one-liners are left out, and an opening dateline is cut off (`body_sentences`).
 2. Each candidate is embedded (mean-pooled, L2-normalised, from the encoder's lowest layers; see
-   `models.sentence_embedder`) and scored by centrality in the similarity graph (`models.centrality`).
-   The similarity mixes the embedding cosine with TextRank's lexical signal, the cosine of character
-   bigrams (`models.lexical_similarity`; 0.75 of it by default, tuned in reports/summarization.md).
-   Centrality is PacSum's directed variant with per-side means by default (robust to document
-   length), plain degree centrality on request, mixed with a bonus for opening sentences.
+   `models.sentence_embedder`). The sentence similarity mixes the embedding cosine with TextRank's
+   lexical signal, the cosine of character bigrams (`models.lexical_similarity`; 0.75 of it).
+   By default a learned scorer (`models.summary_scorer`, fitted by distant supervision: see
+   docs/summaries.md) scores each sentence from its position, paragraph, length, centrality in the
+   similarity graph (`models.centrality`), similarity to the document and to the title; with
+   ``scorer="centrality"`` the score is PacSum-style centrality mixed with a position prior
+   (reports/summarization.md).
 3. Sentences are picked greedily by maximal marginal relevance within the budget
    (`models.summary_budget`) and returned in document order with their score and their span in the
-   input as given.
+   input as given. A page summary (`Summarizer.summarize_page`) covers each main article once
+   before any gets a second sentence.
 
 Rules that always hold: the budget (sentences, characters or ratio) is never exceeded; input with at
 most two body sentences comes back whole when it fits the budget; a sentence that opens inside a
@@ -194,13 +198,14 @@ def body_sentences(paragraphs: Sequence[Paragraph], config: SummarizerConfig) ->
     """Every sentence of the body paragraphs, in document order, with its quote status.
 
     A sentence's opening dateline (:func:`dateline_length`) is left out of it. Credits
-    (:func:`is_credit`) and one-sentence paragraphs of at most `HEADLINE_LIKE_CHARS`
-    characters (headlines the cleaner kept as body) are left out.
+    (:func:`is_credit`) are left out, and so are body paragraphs of at most `HEADLINE_LIKE_CHARS`
+    characters (headlines the cleaner kept as body) when the text has a longer body paragraph.
     """
+    body = [(n, p) for n, p in enumerate(paragraphs) if p.kind == "body" and p.text.strip()]
+    if any(len(p.text.strip()) > HEADLINE_LIKE_CHARS for _, p in body):
+        body = [(n, p) for n, p in body if len(p.text.strip()) > HEADLINE_LIKE_CHARS]
     out: list[Candidate] = []
-    for number, paragraph in enumerate(paragraphs):
-        if paragraph.kind != "body" or not paragraph.text or len(paragraph.text.strip()) <= HEADLINE_LIKE_CHARS:
-            continue
+    for number, paragraph in body:
         # every matched pair counts here, however long: the splitter's own depths with no length limit
         depth = _gap_depths(paragraph.text, max_quote_chars=len(paragraph.text))
         for a, b, _soft in sentence_bounds(paragraph.text, config.soft_split, config.max_quote_chars):
