@@ -194,15 +194,23 @@ def dateline_length(sentence: str) -> int:
     return match.end()
 
 
-def body_sentences(paragraphs: Sequence[Paragraph], config: SummarizerConfig) -> list[Candidate]:
+def has_long_body(paragraphs: Sequence[Paragraph]) -> bool:
+    """Whether some body paragraph is longer than `HEADLINE_LIKE_CHARS` (then shorter ones read as headlines)."""
+    return any(p.kind == "body" and len(p.text.strip()) > HEADLINE_LIKE_CHARS for p in paragraphs)
+
+
+def body_sentences(
+    paragraphs: Sequence[Paragraph], config: SummarizerConfig, drop_short: bool | None = None
+) -> list[Candidate]:
     """Every sentence of the body paragraphs, in document order, with its quote status.
 
     A sentence's opening dateline (:func:`dateline_length`) is left out of it. Credits
     (:func:`is_credit`) are left out, and so are body paragraphs of at most `HEADLINE_LIKE_CHARS`
-    characters (headlines the cleaner kept as body) when the text has a longer body paragraph.
+    characters (headlines the cleaner kept as body) when the text has a longer body paragraph
+    (``drop_short``: decided by the caller instead, e.g. once for a whole page).
     """
     body = [(n, p) for n, p in enumerate(paragraphs) if p.kind == "body" and p.text.strip()]
-    if any(len(p.text.strip()) > HEADLINE_LIKE_CHARS for _, p in body):
+    if has_long_body(paragraphs) if drop_short is None else drop_short:
         body = [(n, p) for n, p in body if len(p.text.strip()) > HEADLINE_LIKE_CHARS]
     out: list[Candidate] = []
     for number, paragraph in body:
@@ -429,7 +437,8 @@ class Summarizer:
         Returned in page order; the budget's ratio is of the main articles' body characters.
         """
         budget = budget or Budget()
-        pools = [self.candidates(body_sentences(paragraphs, self.config)) for paragraphs in articles]
+        drop_short = any(has_long_body(paragraphs) for paragraphs in articles)
+        pools = [self.candidates(body_sentences(paragraphs, self.config, drop_short)) for paragraphs in articles]
         sizes = [sum(len(c.text) for c in pool) for pool in pools]
         main = [i for i, size in enumerate(sizes) if size >= self.config.page_article_chars and pools[i]]
         main = main or [i for i, pool in enumerate(pools) if pool]

@@ -113,3 +113,12 @@ def test_credit_and_dateline_rules():
     assert sentence[dateline_length(sentence):] == "今年是规划收官之年。"
     assert dateline_length("新华社的记者说电视很好。") == 0
     assert dateline_length("据新华社纽约１月２日电（记者张良华）股市小涨。") == len("据新华社纽约１月２日电（记者张良华）")
+
+
+def test_a_headline_read_as_body_is_no_article_of_its_own():
+    # the cleaner may call a lone headline line body; on a page with real paragraphs it is left out
+    everyone_main = Summarizer(bag_of_chars, SummarizerConfig(page_article_chars=0))
+    items = everyone_main.summarize_page(page(), Budget(max_sentences=20))
+    assert items and not any("图书馆" in item.text for item in items)
+    alone = everyone_main.summarize_page(page([("简讯", ["本市图书馆延长开放时间。"])]), Budget(max_sentences=2))
+    assert [item.text for item in alone] == ["本市图书馆延长开放时间。"]  # a page of one line still has it
