@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from wenzhai.models.backends import BACKEND_ENV, BACKENDS
-from wenzhai.models.model_calls import WINDOWS_PER_CALL, model_call
+from wenzhai.models.model_calls import model_call
 from wenzhai.models.onnx_runtime import CLASSIFIER_FILE, OnnxLogits, onnx_path
 from wenzhai.models.results import ThemePrediction
 from wenzhai.models.sentence_embedder import (
@@ -133,6 +133,8 @@ class ThemeClassifier:
                 batch_size=batch_size, max_batch_tokens=max_batch_tokens,
             )
         self.onnx_model = onnx_model if self.settings.backend == "onnx-int8" else None
+        # ONNX Runtime runs one window per call anyway; PyTorch one padded batch
+        self.windows_per_call = 1 if self.onnx_model is not None else batch_size
         if labels is None:
             id2label = model.config.id2label
             labels = [id2label[i] for i in range(len(id2label))]
@@ -179,12 +181,13 @@ class ThemeClassifier:
         On 'onnx-int8' they come from the folder's exported fp32 encoder (an error naming the command
         that builds it when missing); on the PyTorch backends from the loaded encoder itself.
         """
-        settings = EmbedderSettings(layers=layers)
         if self.onnx_model is not None:
+            # 16 sentences per gated call: a short /tag waits for at most one such call (models.model_calls)
+            settings = EmbedderSettings(layers=layers, batch_size=16)
             if self.source_dir is None:
                 raise ValueError("sentence vectors on 'onnx-int8' need a classifier loaded from a model folder")
             return OnnxSentenceEmbedder(self.source_dir, self.tokenizer, settings, threads=self.threads)
-        return EncoderEmbedder(self.model.base_model, self.tokenizer, settings)
+        return EncoderEmbedder(self.model.base_model, self.tokenizer, EmbedderSettings(layers=layers))
 
     def info(self) -> dict[str, str]:
         return {"name": self.settings.name, "version": self.settings.version}
@@ -199,15 +202,15 @@ class ThemeClassifier:
     def window_logits(self, input_ids: list[list[int]]) -> np.ndarray:
         """Uncalibrated logits of each token window (ids with special tokens), in order.
 
-        Run :data:`models.model_calls.WINDOWS_PER_CALL` windows per gated call, so a host can let other
+        Run :attr:`windows_per_call` windows per gated call (:mod:`models.model_calls`), so a host can let other
         requests in between, or stop the work, after each one.
         """
         if not input_ids:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         order = sorted(range(len(input_ids)), key=lambda i: -len(input_ids[i]))  # similar lengths per call
         out = np.zeros((len(input_ids), len(self.labels)), dtype=np.float32)
-        for start in range(0, len(order), WINDOWS_PER_CALL):  # bounded calls: see models.model_calls
-            chunk = order[start : start + WINDOWS_PER_CALL]
+        for start in range(0, len(order), self.windows_per_call):
+            chunk = order[start : start + self.windows_per_call]
             with model_call():
                 out[chunk] = self.window_runner([input_ids[i] for i in chunk])
         return out

@@ -15,8 +15,6 @@ import contextlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-WINDOWS_PER_CALL = 8  # token windows (<= 256 tokens each) per gated classifier call: ~10-80 ms on 2 cores
-
 Gate = Callable[[], AbstractContextManager[object]]
 _gate: Gate = contextlib.nullcontext
 

@@ -34,7 +34,7 @@ def test_a_long_text_is_tagged_in_bounded_gated_calls(classifier, counted):
     text = ALPHABET[:240]
     windows = len(encode_windows(classifier.tokenizer, [text], 16, 4).input_ids)
     alone = classifier.predict_proba([text])
-    assert len(counted) == -(-windows // model_calls.WINDOWS_PER_CALL) and len(counted) > 1
+    assert len(counted) == -(-windows // classifier.windows_per_call) and len(counted) > 1
     model_calls.install_gate(None)
     assert (classifier.predict_proba([text]) == alone).all(), "gating must not change the scores"
 
