@@ -13,7 +13,7 @@ from wenzhai.models.windows import encode_windows
 @pytest.fixture(scope="module")
 def classifier(tmp_path_factory) -> ThemeClassifier:
     return ThemeClassifier.from_pretrained(build_tiny_classifier(tmp_path_factory.mktemp("gate"), max_length=16,
-                                                                 window_stride=4), backend="torch")
+                                                                 window_stride=4), backend="torch", batch_size=4)
 
 
 @pytest.fixture
