@@ -139,14 +139,18 @@ class Failed(NamedTuple):
         return JSONResponse({"error": self.message}, status_code=self.status)
 
 
-def guarded(what: str, input_error_kind: str, compute: Callable[[], T]) -> T | Failed:
+def guarded(what: str, input_error_kind: str, compute: Callable[[], T], document_sized: bool = True) -> T | Failed:
     """Run ``compute`` (its model calls take the lock one at a time); bad input → 400, a passed deadline
-    → 504, a client gone → stopped (499, never read), anything else → logged 500, never a traceback."""
+    → 504, a client gone → stopped (499, never read), anything else → logged 500, never a traceback.
+
+    After ``document_sized`` work the freed heap goes back to the system (``runtime.release_memory``).
+    """
     try:
         try:
             return compute()
         finally:
-            runtime.release_memory()
+            if document_sized:
+                runtime.release_memory()
     except InputError as exc:
         STATE.count_error(input_error_kind)
         return Failed(400, str(exc))
@@ -203,7 +207,8 @@ class Wenzhai:
         if budget is not None:
             budget.urgent = sum(len(t) for t in texts) <= URGENT_TAG_CHARS
         with running(budget):
-            results = guarded("/tag", "validation", lambda: STATE.pipeline.classifier.predict(texts))
+            results = guarded("/tag", "validation", lambda: STATE.pipeline.classifier.predict(texts),
+                              document_sized=not budget or not budget.urgent)
         if isinstance(results, Failed):  # a Response passes through BentoML unchanged
             return results.response(ctx)  # type: ignore[return-value]  (the annotation is the OpenAPI schema)
         STATE.metrics.count_themes("tag", (r.theme for r in results))
