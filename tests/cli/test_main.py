@@ -49,20 +49,24 @@ def test_unknown_backend_is_refused_with_the_choices():
     assert proc.returncode == 2 and "--backend" in err and "onnx-int8" in err and "Traceback" not in err
 
 
-def test_model_optimize_builds_the_onnx_file_once_and_tag_uses_it(capsys, tmp_path, monkeypatch):
+def test_model_optimize_builds_the_onnx_files_once_and_tag_uses_them(capsys, tmp_path):
     from tests.tiny_models import build_tiny_classifier
 
     model = build_tiny_classifier(tmp_path / "tiny", max_length=32, window_stride=8)
-    monkeypatch.setenv("WENZHAI_CACHE", str(tmp_path / "cache"))
-    assert main(["model", "optimize", "--model", str(model)]) == 0
-    built = json.loads(capsys.readouterr().out)
-    onnx_path = tmp_path / "cache" / "onnx"
-    assert built["onnx"].startswith(str(onnx_path)) and built["onnx"].endswith("model.onnx")
-
     rows = tmp_path / "rows.jsonl"
     rows.write_text('{"id": "a", "text": "村里修好了路"}\n{"id": "b"}\n', encoding="utf-8")
+    assert main(["tag", str(rows), "--model", str(model), "--backend", "onnx-int8"]) == 2
+    assert "wenzhai model optimize --model" in capsys.readouterr().err  # not built yet: says how
+
+    assert main(["model", "optimize", "--model", str(model)]) == 0
+    built = json.loads(capsys.readouterr().out)
+    assert built["built"] is True and set(built["bytes"]) == {"classifier-int8.onnx", "sentence-l1.onnx"}
+    stamp = (model / "onnx" / "classifier-int8.onnx").stat().st_mtime_ns
+    assert main(["model", "optimize", "--model", str(model)]) == 0
+    assert json.loads(capsys.readouterr().out)["built"] is False
+    assert (model / "onnx" / "classifier-int8.onnx").stat().st_mtime_ns == stamp
+
     for backend in ("onnx-int8", "torch"):
         assert main(["tag", str(rows), "--model", str(model), "--backend", backend]) == 0
         out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         assert [row["id"] for row in out] == ["a", "b"] and "theme" in out[0] and "error" in out[1]
-    assert len(list(onnx_path.glob("*/model.onnx"))) == 1
