@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from wenzhai.models.text.chars import CLAUSE_PUNCT, ends_sentence, is_cjk
-from wenzhai.models.text.cohesion import HeadingFit, bigrams, cosine
+from wenzhai.models.text.chars import CLAUSE_PUNCT, CLOSING, ends_sentence, is_cjk
+from wenzhai.models.text.cohesion import HeadingFit, char_grams, cosine
 from wenzhai.models.text.kinds import (
     is_author_line,
     is_bracket_byline,
@@ -48,6 +49,7 @@ DEFAULT_READER = Path(__file__).resolve().parent / "page_reader" / "reader.json"
 _START_CUE = re.compile(r"^(记者|日前|近日|今天|昨天|本报|据|新华社|今年|近年来|当地时间)")
 _DATE_CUE = re.compile(r"今天[（(]|昨天[（(]|\d+日电|\d+月\d+日")
 _NEIGHBOURS = 3
+_BODY_PUNCT = frozenset("，,。；;")
 _CONTEXT_CHARS = 200
 _MAX_TITLE_CHARS = 40
 
@@ -59,6 +61,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "rule_opens_paragraph", "first_line", "last_line", "cohesion_across", "start_cue", "date_cue",
     "kicker", "width_to_next", "chars", "prev_byline_like", "fit_below", "fit_above", "fit_margin",
     "column_change", "prev_blank_before", "next_blank_after", "prev_doubled", "next_doubled",
+    "prev_ends_closer", "ends_closer", "page_width", "page_sentence_ends", "prev_rule_byline",
+    "prev_rule_heading", "next_rule_heading", "headline_shape", "prev_headline_shape",
 )
 
 
@@ -94,6 +98,28 @@ def _column(widths: list[float], texts: list[str], k: int) -> float:
     return max(statistics.median(around), 1.0)
 
 
+def _headline_shape(text: str) -> bool:
+    """Short, no sentence end, no comma or full stop inside (a colon may stand: ``贵州：抓好…``)."""
+    return 2 <= len(text) <= _MAX_TITLE_CHARS and not ends_sentence(text) and not any(ch in _BODY_PUNCT for ch in text)
+
+
+def _window(texts: list[str], first: int, step: int) -> list[int]:
+    """Lines from ``first`` on (``step`` 1: down the page, -1: up) until ``_CONTEXT_CHARS`` characters."""
+    out, chars, k = [], 0, first
+    while 0 <= k < len(texts) and chars < _CONTEXT_CHARS:
+        out.append(k)
+        chars += len(texts[k])
+        k += step
+    return out
+
+
+def _summed(counts: list[Counter[str]], lines: list[int]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for k in lines:
+        total.update(counts[k])
+    return total
+
+
 def line_features(lines: Sequence[LineView]) -> np.ndarray:
     """One row of `FEATURE_NAMES` per line."""
     n = len(lines)
@@ -103,28 +129,30 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
     widths = [line.width for line in lines]
     columns = [_column(widths, texts, k) for k in range(n)]
     fit = HeadingFit(texts)
-    starts = [0]
-    for t in texts:
-        starts.append(starts[-1] + len(t))
-    flat = "".join(texts)
+    grams = [char_grams(t) for t in texts]
+    pairs = [Counter({g: c for g, c in counts.items() if len(g) == 2}) for counts in grams]
+    page_width = min(statistics.median(widths) / 40.0, 3.0)
+    page_sentence_ends = sum(map(ends_sentence, texts)) / n
     rows = []
     for k, line in enumerate(lines):
         text = line.text
         prev = lines[k - 1] if k else None
         nxt = lines[k + 1] if k + 1 < n else None
-        below = flat[starts[k + 1]:starts[k + 1] + _CONTEXT_CHARS]
-        above = flat[max(0, starts[k] - _CONTEXT_CHARS):starts[k]]
-        short = len(text) <= _MAX_TITLE_CHARS
-        fit_below = fit(text, below) if short and below else 0.0
-        fit_above = fit(text, above) if short and above else 0.0
+        # The costlier context features are computed only where they can matter: headline fit for
+        # lines that could be headlines, cohesion where a paragraph may begin (after a sentence end).
+        titlelike = _headline_shape(text)
+        opens = k == 0 or ends_sentence(lines[k - 1].text) or titlelike
+        below = _window(texts, k + 1, 1) if titlelike else []
+        above = _window(texts, k - 1, -1) if titlelike or opens else []
+        fit_below = fit.against(text, set().union(*(grams[j] for j in below))) if below else 0.0
+        fit_above = fit.against(text, set().union(*(grams[j] for j in above))) if titlelike and above else 0.0
         before_w = widths[max(0, k - _NEIGHBOURS):k]
         after_w = widths[k:k + _NEIGHBOURS]
         change = 0.0
         if before_w and after_w:
             b, a = max(before_w), max(after_w)
             change = abs(a - b) / max(a, b, 1.0)
-        cohesion = cosine(bigrams(flat[max(0, starts[k] - _CONTEXT_CHARS):starts[k]]),
-                          bigrams(flat[starts[k]:starts[k] + _CONTEXT_CHARS])) if k else 0.0
+        cohesion = cosine(_summed(pairs, above), _summed(pairs, _window(texts, k, 1))) if k and opens else 1.0
         rows.append([
             min(line.width / 40.0, 3.0),
             min(line.width / columns[k], 3.0),
@@ -166,6 +194,15 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
             float(lines[k + 2].blank_before) if k + 2 < n else 1.0,
             float(prev.doubled) if prev else 0.0,
             float(nxt.doubled) if nxt else 0.0,
+            float(prev.text[-1] in CLOSING) if prev else 0.0,
+            float(text[-1] in CLOSING),
+            page_width,
+            page_sentence_ends,
+            float(prev.rule_kind == "byline") if prev else 0.0,
+            float(prev.rule_kind == "heading") if prev else 0.0,
+            float(nxt.rule_kind == "heading" and nxt.rule_opens) if nxt else 0.0,
+            float(titlelike),
+            float(_headline_shape(prev.text)) if prev else 0.0,
         ])
     return np.asarray(rows, dtype=float)
 
@@ -216,33 +253,56 @@ class TreeEnsemble:
         self.value = stack("value", 0.0, float)
         self.tree_class = np.array([k for k, _ in flat])
         self.classes = len(spec["trees"])
+        # flat indices: tree t's node j is t * width + j; children point at flat indices too
+        roots = np.arange(len(flat)) * width
+        self._roots = roots[None, :]
+        self._flat = (
+            np.where(self.left >= 0, self.left + roots[:, None], -1).ravel(),
+            np.where(self.right >= 0, self.right + roots[:, None], -1).ravel(),
+            self.feature.ravel(),
+            self.threshold.ravel(),
+        )
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         n, trees = len(x), len(self.tree_class)
-        tree = np.arange(trees)[None, :]
-        node = np.zeros((n, trees), dtype=np.int64)
-        rows = np.arange(n)[:, None]
-        while True:
-            left = self.left[tree, node]
-            inner = left >= 0
+        left, right, feature, threshold = self._flat
+        flat_x = x.ravel()
+        row_base = (np.arange(n) * x.shape[1])[:, None]
+        node = np.broadcast_to(self._roots, (n, trees)).copy()
+        for _ in range(self.left.shape[1]):
+            nxt = left[node]
+            inner = nxt >= 0
             if not inner.any():
                 break
-            go_left = x[rows, self.feature[tree, node]] <= self.threshold[tree, node]
-            node = np.where(inner, np.where(go_left, left, self.right[tree, node]), node)
-        leaf = self.value[tree, node]  # n x trees
+            go_left = flat_x[row_base + feature[node]] <= threshold[node]
+            node = np.where(inner, np.where(go_left, nxt, right[node]), node)
+        leaf = self.value.ravel()[node]  # n x trees
         raw = np.tile(self.prior, (n, 1))
         for k in range(self.classes):
             raw[:, k] += self.rate * leaf[:, self.tree_class == k].sum(axis=1)
         return _softmax(raw)
 
 
+#: Features of the second stage: does a paragraph inside a run of text open a new article, given the
+#: reader's own belief and the theme model's paragraph probabilities on either side?
+BOUNDARY_FEATURES: tuple[str, ...] = (
+    "reader_start", "theme_js", "theme_top_differs", "theme_margin_left", "theme_margin_right",
+    "cohesion", "log_chars_before", "log_chars_after",
+)
+
+
 @dataclass(frozen=True)
 class PageReader:
-    """A trained line-role model (linear or trees) with the names of its classes and features."""
+    """A trained line-role model (linear or trees) with the names of its classes and features.
+
+    boundary: optional second stage (a `LinearModel` over `BOUNDARY_FEATURES`) used by
+    `models.segmentation.segment_page` when theme probabilities are given.
+    """
 
     roles: tuple[str, ...]
     model: LinearModel | TreeEnsemble
     kind: str
+    boundary: LinearModel | None = None
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> PageReader:
@@ -259,17 +319,31 @@ class PageReader:
         roles = tuple(spec["roles"])
         if set(roles) != set(LINE_ROLES):
             raise ValueError(f"page reader: roles must be {LINE_ROLES}, got {roles}")
-        return cls(roles, model, kind)
+        boundary = None
+        if spec.get("boundary") is not None:
+            if tuple(spec["boundary"].get("features", ())) != BOUNDARY_FEATURES:
+                raise ValueError("page reader: its boundary features differ from BOUNDARY_FEATURES; rebuild it")
+            boundary = LinearModel(spec["boundary"]["model"])
+        return cls(roles, model, kind, boundary)
 
     def predict_roles(self, lines: Sequence[LineView]) -> list[str]:
         """The most likely role of each line; the first line can only open something."""
+        return self.read(lines)[0]
+
+    def read(self, lines: Sequence[LineView]) -> tuple[list[str], np.ndarray]:
+        """Each line's most likely role, and every role's probability (columns in `roles` order)."""
         if not lines:
-            return []
+            return [], np.zeros((0, len(self.roles)))
         probs = self.model.predict_proba(line_features(lines))
         out = [self.roles[int(i)] for i in probs.argmax(axis=1)]
         if out[0] == "cont":
-            out[0] = "start"
-        return out
+            out[0] = self.best_opening(probs[0])
+        return out, probs
+
+    def best_opening(self, probs: np.ndarray) -> str:
+        """The most likely role other than ``cont`` (for a line that cannot continue anything)."""
+        order = np.argsort(-probs)
+        return next(self.roles[int(i)] for i in order if self.roles[int(i)] != "cont")
 
 
 def load_reader(path: str | Path | None = None) -> PageReader:

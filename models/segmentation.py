@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wenzhai.models.text.cohesion import HeadingFit, topic_cuts
+from wenzhai.models.text.cohesion import HeadingFit, bigrams, cosine, topic_cuts
 from wenzhai.models.text.types import Paragraph
 
 CONTENT_KINDS = ("body", "caption")
@@ -91,6 +91,11 @@ class SegmentationConfig:
     min_margin: float = field(
         default=0.1, metadata=_help("Top-1 minus top-2 mean probability each window needs for its theme to count.")
     )
+    reader: str = field(
+        default="default",
+        metadata=_help("Page reader whose boundary model weighs theme probabilities on pages it read: "
+                       "'default' (models/page_reader/) or a path to a reader JSON."),
+    )
     essay_chars: int = field(
         default=1500,
         metadata=_help("On pages read by the page reader, only articles at least this long (characters) "
@@ -103,6 +108,8 @@ class SegmentationConfig:
             low = 0 if name == "min_segment_chars" else 1
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ValueError(f"SegmentationConfig.{name}: must be an integer >= {low}, got {value!r}")
+        if not isinstance(self.reader, str) or not self.reader:
+            raise ValueError(f"SegmentationConfig.reader: must be 'default' or a path, got {self.reader!r}")
         bounds = {"min_depth": 2.0, "max_similarity": 1.0, "min_heading_fit": 1.0, "min_js": 1.0, "min_margin": 1.0}
         for name, high in bounds.items():
             value = getattr(self, name)
@@ -130,6 +137,8 @@ class Segment:
         after_byline, reader (the page reader), theme (probabilities) or topic (lexical cohesion).
     dropped: what of its paragraphs is neither title nor text: bylines and credits, headlines
         titling no text, doubled print.
+    heading: the headline paragraph ``title`` comes from. It is one of ``paragraphs``, except for a
+        displaced headline printed among another article's paragraphs (column order).
     """
 
     title: str | None
@@ -137,6 +146,7 @@ class Segment:
     span: tuple[int, int]
     reason: str = START
     dropped: tuple[Dropped, ...] = ()
+    heading: Paragraph | None = field(default=None, repr=False, compare=False)
 
     @property
     def content(self) -> tuple[Paragraph, ...]:
@@ -312,22 +322,25 @@ def segment_page(
         groups = _read_groups(paragraphs, probs, config)
     else:
         groups = _rule_groups(paragraphs, probs, config)
+    titling = {title_at for _, _, title_at in groups if title_at is not None}
     segments = []
     for why, members, title_at in groups:
         parts = tuple(paragraphs[m] for m in members)
-        title = paragraphs[title_at].text if title_at is not None else None
-        dropped = _dropped(paragraphs, members, title_at)
-        segments.append(Segment(title, parts, (parts[0].span[0], parts[-1].span[1]), why, dropped))
+        heading = paragraphs[title_at] if title_at is not None else None
+        dropped = _dropped(paragraphs, members, titling)
+        segments.append(Segment(heading.text if heading else None, parts, (parts[0].span[0], parts[-1].span[1]),
+                                why, dropped, heading))
     return segments
 
 
-def _dropped(paragraphs: Sequence[Paragraph], members: list[int], title_at: int | None) -> tuple[Dropped, ...]:
+def _dropped(paragraphs: Sequence[Paragraph], members: list[int], titling: set[int]) -> tuple[Dropped, ...]:
+    """Bylines, headlines titling no segment, and doubled print among ``members``."""
     out = []
     for m in members:
         p = paragraphs[m]
         if p.kind == "byline":
             out.append(Dropped(p.text, tuple(p.offsets), BYLINE))
-        elif p.kind == "heading" and m != title_at:
+        elif p.kind == "heading" and m not in titling:
             out.append(Dropped(p.text, tuple(p.offsets), LONE_HEADLINE))
         if p.dropped:
             out.append(Dropped("".join(ch for _, ch in p.dropped), tuple(i for i, _ in p.dropped), DOUBLED_PRINT))
@@ -338,8 +351,16 @@ Group = tuple[str, list[int], "int | None"]  # (reason, paragraph indices, index
 
 
 def _read_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, config: SegmentationConfig) -> list[Group]:
-    """Articles as the page reader laid them out, long ones split at topic turns."""
+    """Articles as the page reader laid them out, long ones split at topic turns.
+
+    A headline the reader places *above* its text, or one with no text below it, is a displaced
+    headline. Printed below an untitled article, it titles the untitled article on the page that
+    its characters fit best (`HeadingFit`; the article just above wins ties). Below a titled article
+    (a sub-headline) or with no article above, it titles nothing and is listed as dropped.
+    """
     groups: list[list] = []  # [reason, members, title index, has content]
+    floating: list[tuple[int, int]] = []  # (displaced headline, index of the group just above it)
+    opens = _opening_paragraphs(paragraphs, probs, config)
 
     def text_follows(i: int) -> bool:
         j = i + 1
@@ -347,38 +368,34 @@ def _read_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, config: 
             j += 1
         return j < len(paragraphs) and paragraphs[j].kind in CONTENT_KINDS
 
-    def untitled_above() -> bool:
-        return bool(groups) and groups[-1][2] is None and groups[-1][3]
-
     for i, p in enumerate(paragraphs):
         if p.kind == "heading":
-            if p.role == "heading_above" and untitled_above():
-                groups[-1][1].append(i)
-                groups[-1][2] = i
-            elif text_follows(i):
+            if p.role != "heading_above" and text_follows(i):
                 groups.append([HEADING, [i], i, False])
-            elif untitled_above():
-                groups[-1][1].append(i)
-                groups[-1][2] = i
-            elif groups:
+                continue
+            if groups:
                 groups[-1][1].append(i)
             else:
                 groups.append([START, [i], None, False])
+            floating.append((i, len(groups) - 1))
         elif p.kind == "byline":
             if groups:
                 groups[-1][1].append(i)
             else:
                 groups.append([START, [i], None, False])
-        elif not groups or (p.role == "start" and groups[-1][3]):
+        elif not groups or (i in opens and groups[-1][3]):
             groups.append([READ if groups else START, [i], None, True])
         else:
             groups[-1][1].append(i)
             groups[-1][3] = True
-    out: list[Group] = []
-    for why, members, title_at, _ in groups:
+    # Long essays split at topic turns first, so a displaced headline can find the part it titles.
+    out: list[list] = []
+    where = {}  # group index -> index in out of its last piece (where a floating headline sits)
+    for g, (why, members, title_at, has_content) in enumerate(groups):
         content = [m for m in members if paragraphs[m].kind in CONTENT_KINDS]
         if sum(len(paragraphs[m].text) for m in content) < config.essay_chars:
-            out.append((why, members, title_at))
+            out.append([why, members, title_at, has_content])
+            where[g] = len(out) - 1
             continue
         texts = [paragraphs[m].text for m in content]
         cuts = _run_cuts(texts, None if probs is None else probs[content], config)
@@ -387,11 +404,91 @@ def _read_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, config: 
         cut_at = {content[k]: r for k, r in cuts.items()}
         for m in members:
             if m in cut_at and piece:
-                out.append((piece_why, piece, piece_title))
+                out.append([piece_why, piece, piece_title, True])
                 piece, piece_why, piece_title = [], cut_at[m], None
             piece.append(m)
-        out.append((piece_why, piece, piece_title))
-    return out
+        out.append([piece_why, piece, piece_title, True])
+        where[g] = len(out) - 1
+    _place_displaced(paragraphs, out, [(head, where[g]) for head, g in floating], config)
+    return [(why, members, title_at) for why, members, title_at, _ in out]
+
+
+def content_runs(paragraphs: Sequence[Paragraph]) -> list[list[int]]:
+    """Maximal runs of consecutive content paragraphs (headlines and bylines break them)."""
+    runs: list[list[int]] = []
+    for i, p in enumerate(paragraphs):
+        if p.kind not in CONTENT_KINDS:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def boundary_features(paragraphs: Sequence[Paragraph], probs: np.ndarray, run: list[int], pos: int,
+                      window: int) -> list[float]:
+    """`models.page_reader.BOUNDARY_FEATURES` of the gap before ``run[pos]`` (``0 < pos < len(run)``)."""
+    left, right = run[max(0, pos - window):pos], run[pos:pos + window]
+    lp, rp = probs[left].mean(axis=0), probs[right].mean(axis=0)
+    ls, rs = np.sort(lp), np.sort(rp)
+    left_text = "".join(paragraphs[m].text for m in left)[-300:]
+    right_text = "".join(paragraphs[m].text for m in right)[:300]
+    before = sum(len(paragraphs[m].text) for m in run[:pos])
+    after = sum(len(paragraphs[m].text) for m in run[pos:])
+    start = paragraphs[run[pos]].start_prob
+    return [
+        0.0 if start is None else start,
+        js_divergence(lp, rp),
+        float(int(np.argmax(lp)) != int(np.argmax(rp))),
+        float(ls[-1] - ls[-2]),
+        float(rs[-1] - rs[-2]),
+        cosine(bigrams(left_text), bigrams(right_text)),
+        float(np.log1p(before)),
+        float(np.log1p(after)),
+    ]
+
+
+def _opening_paragraphs(paragraphs: list[Paragraph], probs: np.ndarray | None, config: SegmentationConfig) -> set[int]:
+    """Content paragraphs that open an article: the reader's ``start`` role, or, with theme
+    probabilities and a reader that has a boundary model, that model's verdict inside runs of text."""
+    opens = {i for i, p in enumerate(paragraphs) if p.role == "start"}
+    if probs is None:
+        return opens
+    from wenzhai.models.page_reader import load_reader
+
+    boundary = load_reader(None if config.reader == "default" else config.reader).boundary
+    if boundary is None:
+        return opens
+    for run in content_runs(paragraphs):
+        if len(run) < 2:
+            continue
+        rows = np.array([boundary_features(paragraphs, probs, run, pos, config.prob_window)
+                         for pos in range(1, len(run))])
+        verdict = boundary.predict_proba(rows)[:, 1] >= 0.5
+        for pos, opened in enumerate(verdict, start=1):
+            (opens.add if opened else opens.discard)(run[pos])
+    return opens
+
+
+def _place_displaced(paragraphs: list[Paragraph], groups: list[list], floating: list[tuple[int, int]],
+                     config: SegmentationConfig) -> None:
+    """Give each displaced headline to the untitled article it fits best (see `_read_groups`)."""
+    if not floating:
+        return
+    fit = HeadingFit([p.text for p in paragraphs if p.kind in CONTENT_KINDS])
+
+    def opening(group: list) -> str:
+        text = "".join(paragraphs[m].text for m in group[1] if paragraphs[m].kind in CONTENT_KINDS)
+        return text[:config.heading_fit_chars]
+
+    for head, above in floating:
+        if groups[above][2] is not None or not groups[above][3]:
+            continue  # below a titled article (a sub-headline) or above no text: it titles nothing
+        homes = [g for g, group in enumerate(groups) if group[2] is None and group[3]]
+        title = paragraphs[head].text
+        best = max(homes, key=lambda g: (fit(title, opening(groups[g])), g == above))
+        groups[best][2] = head
 
 
 def _rule_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, config: SegmentationConfig) -> list[Group]:

@@ -223,6 +223,10 @@ def summary_rows(tally: Tally) -> list[tuple[str, str]]:
 
 
 def as_predicted(segments: Sequence[Any]) -> list[PredictedSegment]:
-    """Pipeline `SegmentResult`s (title, text, span, theme) as `PredictedSegment`s."""
-    return [PredictedSegment(s.title, s.text, getattr(s, "theme", None), s.span[0] if s.span else None)
-            for s in segments]
+    """Pipeline segments (`SegmentResult`s, or their JSON objects) as `PredictedSegment`s."""
+    out = []
+    for s in segments:
+        get = s.get if isinstance(s, dict) else lambda key, s=s: getattr(s, key, None)
+        span = get("span")
+        out.append(PredictedSegment(get("title"), get("text"), get("theme"), span[0] if span else None))
+    return out

@@ -33,6 +33,8 @@ _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 _KICKERS = ("新时代新征程新伟业", "新春走基层", "一线调研", "走基层", "奋进新征程", "高质量发展调研行", "权威发布",
             "在习近平新时代中国特色社会主义思想指引下", "聚焦两会", "基层治理新实践", "数字中国", "乡村振兴在行动")
 _PLACES = ("北京", "上海", "浙江", "江苏", "四川", "湖南", "广东", "山东", "河南", "陕西")
+_WIDTHS = (8, 10, 11, 12, 13, 14, 16, 18, 20, 22, 26, 30)
+_BANNER_WIDTHS = (36, 48, 60, 75)  # an article set across the columns (the seed page's first)
 _DATELINE = re.compile(r"^[^，。：]{0,16}消息[（(][^）)]{0,12}[）)][:：]")
 
 
@@ -57,12 +59,19 @@ class SimulatorConfig:
     displaced: float = field(default=0.1, metadata={"help": "Chance a headline is printed below its body."})
     doubled: float = field(default=0.5, metadata={"help": "Chance a headline is printed doubled."})
     byline_after: float = field(default=0.2, metadata={"help": "Chance of a byline or credit after the body."})
-    byline_under: float = field(default=0.1, metadata={"help": "Chance of an author line under the headline."})
+    byline_under: float = field(default=0.2, metadata={"help": "Chance of an author line under the headline."})
     photo_item: float = field(default=0.08, metadata={"help": "Chance an article is a photo caption with a credit."})
     letter_spaced: float = field(default=0.03, metadata={"help": "Chance a wrapped line is letter-spaced."})
     spaced_numbers: float = field(default=0.3, metadata={"help": "Chance a page spaces its numbers (2018 年)."})
     column_break: float = field(default=0.03, metadata={"help": "Chance of a blank line inside a paragraph per line."})
-    wide_page: float = field(default=0.15, metadata={"help": "Chance a page prints one paragraph per line."})
+    width_jitter: float = field(default=1.5, metadata={"help": "Cells by which a column line's width may vary."})
+    column_switch: float = field(
+        default=0.1, metadata={"help": "Chance a paragraph moves on into a column of another width."}
+    )
+    banner_article: float = field(
+        default=0.08, metadata={"help": "Chance an article on a column page is set across the columns (wide lines)."}
+    )
+    wide_page: float = field(default=0.25, metadata={"help": "Chance a page prints one paragraph per line."})
     max_article_chars: int = field(default=1600, metadata={"help": "Longest article body drawn."})
     min_article_chars: int = field(default=60, metadata={"help": "Shortest article body drawn."})
 
@@ -70,10 +79,12 @@ class SimulatorConfig:
         if not 1 <= self.min_articles <= self.max_articles:
             raise ValueError("SimulatorConfig.min_articles/max_articles: need 1 <= min_articles <= max_articles")
         for name in ("headless", "opens_mid_article", "displaced", "doubled", "byline_after", "byline_under",
-                     "photo_item", "letter_spaced", "spaced_numbers", "column_break", "wide_page"):
+                     "photo_item", "letter_spaced", "spaced_numbers", "column_break", "wide_page", "column_switch", "banner_article"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
                 raise ValueError(f"SimulatorConfig.{name}: must be a probability in [0, 1], got {value!r}")
+        if not 0 <= self.width_jitter <= 4:
+            raise ValueError(f"SimulatorConfig.width_jitter: must be in [0, 4] cells, got {self.width_jitter!r}")
         if not 0 < self.min_article_chars < self.max_article_chars:
             raise ValueError("SimulatorConfig.min_article_chars: must be > 0 and below max_article_chars")
 
@@ -144,14 +155,21 @@ def space_numbers(text: str) -> str:
     return re.sub(r"(\d+(?:\.\d+)?)", r" \1 ", text).replace("  ", " ")
 
 
-def wrap(text: str, width: float) -> list[str]:
-    """Cut ``text`` into lines of at most ``width`` full-width cells, mid-word, as narrow columns do."""
-    lines, cur, used = [], [], 0.0
+def wrap(text: str, width: float, rng: random.Random | None = None, jitter: float = 0.0) -> list[str]:
+    """Cut ``text`` into lines of about ``width`` full-width cells, mid-word, as narrow columns do.
+
+    With ``jitter`` each line's width varies by up to that many cells (justification, punctuation
+    hanging into the margin), as on the seed page (9-11 characters in one column).
+    """
+    def limit() -> float:
+        return width + (rng.uniform(-jitter, jitter) if rng is not None and jitter else 0.0)
+
+    lines, cur, used, room = [], [], 0.0, limit()
     for ch in text:
         w = display_width(ch)
-        if cur and used + w > width:
+        if cur and used + w > room:
             lines.append("".join(cur))
-            cur, used = [], 0.0
+            cur, used, room = [], 0.0, limit()
         cur.append(ch)
         used += w
     if cur:
@@ -182,7 +200,11 @@ def byline_after(rng: random.Random) -> str:
 
 
 def byline_under(rng: random.Random) -> str:
-    kind = rng.randrange(3)
+    kind = rng.randrange(5)
+    if kind == 3:
+        return person(rng)  # a bare author name (People's Daily style)
+    if kind == 4:
+        return person(rng) + person(rng)
     if kind == 0:
         return f"本报记者 {person(rng)}"
     if kind == 1:
@@ -214,20 +236,32 @@ class _PageWriter:
         self.text.append("\n")
         self.pos += 1
 
-    def paragraph(self, text: str, first_role: str, width: float | None) -> int:
-        """Write one paragraph; returns the offset where its text starts."""
+    def paragraph(self, text: str, first_role: str, width: float | None) -> tuple[int, float | None]:
+        """Write one paragraph; returns the offset where its text starts and the column width at its end.
+
+        Now and then the text moves on into a column of another width mid-paragraph (as the seed
+        page's e-ID commentary does).
+        """
+        rng, config = self.rng, self.config
         printed = space_numbers(text) if self.spaced_numbers else text
-        pieces = [printed] if width is None else wrap(printed, width)
+        if width is None:
+            pieces = [printed]
+        else:
+            pieces = wrap(printed, width, rng, config.width_jitter)
+            if len(pieces) > 2 and rng.random() < config.column_switch:
+                cut = rng.randrange(1, len(pieces) - 1)
+                width = rng.choice(_WIDTHS)
+                pieces = pieces[:cut] + wrap("".join(pieces[cut:]), width, rng, config.width_jitter)
         start = None
         for k, piece in enumerate(pieces):
-            if k and self.rng.random() < self.config.column_break:
+            if k and rng.random() < config.column_break:
                 self.blank()
-            if self.rng.random() < self.config.letter_spaced and width is not None:
+            if rng.random() < config.letter_spaced and width is not None:
                 piece = space_letters(piece)
             lead = self.indent if k == 0 else ""
             offset = self.line(lead + piece, first_role if k == 0 else "cont") + len(lead)
             start = offset if start is None else start
-        return start
+        return start, width
 
 
 def _headline(writer: _PageWriter, title: str, owner: dict[int, int], segment: int, role: str = "heading") -> None:
@@ -247,7 +281,7 @@ def render_page(articles: list[Article], rng: random.Random, config: SimulatorCo
     wide = rng.random() < config.wide_page
     writer = _PageWriter(
         rng, config,
-        blank_between=wide or rng.random() < 0.7,
+        blank_between=rng.random() < (0.5 if wide else 0.7),
         indent=rng.choice(("", "", "　　", "  ")),
         spaced_numbers=rng.random() < config.spaced_numbers,
     )
@@ -257,7 +291,8 @@ def render_page(articles: list[Article], rng: random.Random, config: SimulatorCo
         photo = not headless and rng.random() < config.photo_item
         paras = article.paragraphs[:1] if photo else article.paragraphs
         displaced = not headless and rng.random() < config.displaced
-        width = None if wide else rng.choice((8, 10, 12, 14, 16, 18, 20, 22, 26, 30))
+        banner = not wide and rng.random() < config.banner_article
+        width = None if wide else rng.choice(_BANNER_WIDTHS if banner else _WIDTHS)
         if writer.lines:
             writer.blank()
         if rng.random() < 0.3:
@@ -270,7 +305,7 @@ def render_page(articles: list[Article], rng: random.Random, config: SimulatorCo
             if j and writer.blank_between:
                 writer.blank()
             role = "start" if j == 0 else "para"
-            offset = writer.paragraph(para, role, width)
+            offset, width = writer.paragraph(para, role, width)
             body_start = offset if body_start is None else body_start
         if photo:
             writer.line(f"（{rng.choice(('本报记者', '记者', '通讯员'))}{person(rng)}摄）", "byline")

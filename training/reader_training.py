@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from wenzhai.models.page_reader import FEATURE_NAMES, LINE_ROLES, LineView, PageReader
-from wenzhai.models.segmentation import segment_page
+from wenzhai.models.page_reader import BOUNDARY_FEATURES, FEATURE_NAMES, LINE_ROLES, LineView, PageReader
+from wenzhai.models.segmentation import SegmentationConfig, boundary_features, content_runs, segment_page
 from wenzhai.models.text.paragraphs import CleanConfig, _Assembler, clean_lines, clean_page
 from wenzhai.training.page_eval import GoldPage, GoldSegment, PredictedSegment, Tally, score_page
 from wenzhai.training.page_simulator import Article, SimulatorConfig, simulate_pages
@@ -55,12 +55,18 @@ class ReaderTrainingConfig:
     tree_depth: int = field(default=3, metadata={"help": "Depth of each regression tree."})
     learning_rate: float = field(default=0.1, metadata={"help": "Shrinkage of the tree model."})
     l2: float = field(default=1.0, metadata={"help": "Inverse L2 strength (C) of the linear model."})
+    theme_model: str = field(
+        default="default",
+        metadata={"help": "Theme model whose paragraph probabilities train the boundary stage ('default', a "
+                          "model folder, or 'none' to build no boundary stage)."},
+    )
+    boundary_pages: int = field(default=300, metadata={"help": "Simulated pages that train the boundary stage."})
     output: str = field(default="models/page_reader/reader.json", metadata={"help": "Where the chosen reader goes."})
     report: str = field(default="reports/page_reader.json", metadata={"help": "Where the comparison goes."})
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
 
     def __post_init__(self) -> None:
-        for name in ("train_pages", "val_pages", "trees", "tree_depth"):
+        for name in ("train_pages", "val_pages", "trees", "tree_depth", "boundary_pages"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"ReaderTrainingConfig.{name}: must be a positive integer")
         if not 0.0 < self.val_share < 1.0:
@@ -177,12 +183,16 @@ def as_gold(page: dict) -> GoldPage:
     ))
 
 
-def boundary_scores(pages: list[dict], reader_path: str) -> Tally:
-    """Text-only page reading (no theme model) of simulated pages with the reader at ``reader_path``."""
+def boundary_scores(pages: list[dict], reader_path: str, scorer: Any = None) -> Tally:
+    """Page reading of simulated pages with the reader at ``reader_path``: text only, or with the
+    theme probabilities of ``scorer`` (a theme classifier) as the pipeline passes them."""
     tally = Tally()
     config = CleanConfig(reader=reader_path)
+    seg_config = SegmentationConfig(reader=reader_path)
     for page in pages:
-        segments = segment_page(clean_page(page["page_text"], config))
+        paragraphs = clean_page(page["page_text"], config)
+        probs = theme_probs(scorer, paragraphs)
+        segments = segment_page(paragraphs, paragraph_probs=probs, config=seg_config)
         predicted = [PredictedSegment(s.title, s.text, None, s.span[0]) for s in segments]
         score_page(as_gold(page), predicted, tally)
     return tally
@@ -198,6 +208,75 @@ def line_scores(reader: PageReader, x: np.ndarray, y: np.ndarray) -> dict[str, f
         f1s.append(2 * p * r / (p + r) if p + r else 0.0)
     return {"line_accuracy": float(np.mean(pred == y)), "line_macro_f1": float(np.mean(f1s)),
             **{f"f1_{role}": round(f, 4) for role, f in zip(LINE_ROLES, f1s, strict=True)}}
+
+
+def theme_probs(scorer: Any, paragraphs: list) -> np.ndarray | None:
+    """The classifier's paragraph probabilities, exactly as `Pipeline.analyze` computes them."""
+    if scorer is None or not paragraphs:
+        return None
+    return scorer.predict_proba([p.text for p in paragraphs], clean=False)
+
+
+def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Second-stage rows: every gap inside a run of text, labelled 1 where a gold article body starts."""
+    xs, ys = [], []
+    config = CleanConfig(reader=reader_path)
+    for page in pages:
+        text = page["page_text"]
+        starts = set()
+        for seg in page["segments"]:
+            k = seg["start_offset"]
+            while k < len(text) and text[k].isspace():
+                k += 1
+            starts.add(k)
+        paragraphs = clean_page(text, config)
+        probs = theme_probs(scorer, paragraphs)
+        for run in content_runs(paragraphs):
+            for pos in range(1, len(run)):
+                xs.append(boundary_features(paragraphs, probs, run, pos, window))
+                ys.append(int(paragraphs[run[pos]].offsets[0] in starts))
+    return np.asarray(xs), np.asarray(ys)
+
+
+def fit_boundary(x: np.ndarray, y: np.ndarray, config: ReaderTrainingConfig) -> dict[str, Any]:
+    """The second stage: logistic regression over `BOUNDARY_FEATURES` (two classes)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=config.l2, max_iter=2000).fit((x - mean) / scale, y)
+    coef = np.vstack([-clf.coef_[0] / 2, clf.coef_[0] / 2])  # softmax over two classes = the sigmoid
+    intercept = np.array([-clf.intercept_[0] / 2, clf.intercept_[0] / 2])
+    return {"features": list(BOUNDARY_FEATURES),
+            "model": {"mean": mean.tolist(), "scale": scale.tolist(), "coef": coef.tolist(),
+                      "intercept": intercept.tolist()}}
+
+
+def add_boundary_stage(spec: dict[str, Any], train_pages: list[dict], val: list[dict],
+                       config: ReaderTrainingConfig, results: dict[str, Any]) -> dict[str, Any]:
+    """Fit the theme-aware boundary stage for the chosen reader; keep it only if simulated validation
+    pages read better with it than with the reader's roles alone (both with theme probabilities)."""
+    from wenzhai.models.loading import load_classifier
+
+    scorer = load_classifier(None if config.theme_model == "default" else config.theme_model)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reader.json"
+        path.write_text(json.dumps(spec), encoding="utf-8")
+        x, y = boundary_dataset(train_pages, str(path), scorer, SegmentationConfig().prob_window)
+        without = boundary_scores(val, str(path), scorer).prf()[2]
+        staged = {**spec, "boundary": fit_boundary(x, y, config)}
+        path.write_text(json.dumps(staged), encoding="utf-8")
+        from wenzhai.models.page_reader import _load_cached
+
+        _load_cached.cache_clear()
+        tally = boundary_scores(val, str(path), scorer)
+        with_stage = tally.prf()[2]
+    results["boundary_stage"] = {
+        "rows": len(y), "val_boundary_f1_roles_only": round(without, 4), "val_boundary_f1_with_stage": round(with_stage, 4),
+        "val_headless_recall_with_stage": f"{tally.headless_hits}/{tally.headless_gold}", "kept": with_stage > without,
+    }
+    print("boundary stage", json.dumps(results["boundary_stage"]), flush=True)
+    return staged if with_stage > without else spec
 
 
 def split_articles(articles: list[Article], share: float, seed: int) -> tuple[list[Article], list[Article]]:
@@ -236,6 +315,10 @@ def train_reader(config: ReaderTrainingConfig, articles: list[Article]) -> dict[
             if f1 > best_f1:
                 best_kind, best_f1, best_spec = kind, f1, spec
     results["chosen"] = best_kind
+    if config.theme_model != "none":
+        stage_pages = simulate_pages(train_pool, config.boundary_pages,
+                                     SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 2}), "stage")
+        best_spec = add_boundary_stage(best_spec, stage_pages, val, config, results)
     out = Path(config.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(best_spec, separators=(",", ":")), encoding="utf-8")

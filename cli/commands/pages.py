@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from wenzhai.models.loading import load_pipeline
+    from wenzhai.models.loading import load_classifier, model_path
+    from wenzhai.models.pipeline import Pipeline
     from wenzhai.training.page_eval import (
         Tally,
         as_predicted,
@@ -47,11 +48,14 @@ def run_evaluate(args: argparse.Namespace) -> int:
     )
 
     pages = load_gold_pages(args.data)
-    pipeline = load_pipeline(args.model, backend=args.backend)
+    # Page reading and themes need the theme model only: no summariser is loaded or run.
+    classifier = None if model_path(args.model) is None else load_classifier(args.model, backend=args.backend)
+    pipeline = Pipeline(classifier=classifier)
     tally = Tally()
     for page in pages:
         result = pipeline.analyze(page.page_text, summary_sentences=0)
-        score_page(page, as_predicted(result.segments), tally)
+        segments = result["segments"] if isinstance(result, dict) else result.segments
+        score_page(page, as_predicted(segments), tally)
     width = max(len(name) for name, _ in summary_rows(tally))
     for name, value in summary_rows(tally):
         print(f"{name:<{width}}  {value}")

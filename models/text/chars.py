@@ -7,6 +7,7 @@ rule cannot drift apart on what counts as "sentence-final" or "a closing quote".
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 #: Characters after which a sentence ends (``……`` is two ``…``, consumed as one run).
 SENTENCE_END = frozenset("。！？!?…")
@@ -41,8 +42,9 @@ def is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+@lru_cache(maxsize=16384)
 def is_punct(ch: str) -> bool:
-    """Punctuation or symbol (Unicode categories P* and S*)."""
+    """Punctuation or symbol (Unicode categories P* and S*); cached, as every n-gram count asks it."""
     return unicodedata.category(ch)[0] in "PS"
 
 

@@ -142,9 +142,12 @@ class HeadingFit:
         return self._grams[text]
 
     def __call__(self, heading: str, text: str) -> float:
+        return self.against(heading, self._present(text))
+
+    def against(self, heading: str, present: set[str] | frozenset[str]) -> float:
+        """The fit of ``heading`` to a text given as the set of its unigrams and bigrams."""
         if heading not in self._weights:
             self._weights[heading] = {g: self.idf.get(g, self.unseen) for g in char_grams(heading)}
         weights = self._weights[heading]
         total = sum(weights.values())
-        present = self._present(text)
         return sum(w for g, w in weights.items() if g in present) / total if total else 0.0

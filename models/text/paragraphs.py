@@ -180,6 +180,7 @@ class _Draft:
     kind: ParagraphKind
     closer: str | None = None  # set while a bracketed byline is still open
     role: str | None = None  # the page reader's role of the first line (None: rules only)
+    start_prob: float | None = None  # the reader's probability that the first line opens an article
 
     @property
     def last(self) -> Line:
@@ -332,11 +333,11 @@ _ROLE_KINDS: dict[str, ParagraphKind] = {
 }
 
 
-def _read_drafts(lines: list[Line], rule_drafts: list[_Draft], reader_path: str) -> list[_Draft]:
+def _read_drafts(lines: list[Line], rule_drafts: list[_Draft], config: CleanConfig) -> list[_Draft]:
     """Paragraphs as the learned page reader sees them; the rules' decisions are its features."""
     from wenzhai.models.page_reader import LineView, load_reader
 
-    reader = load_reader(None if reader_path == "default" else reader_path)
+    reader = load_reader(None if config.reader == "default" else config.reader)
     rule_of: dict[int, tuple[str, bool]] = {}
     for draft in rule_drafts:
         for k, line in enumerate(draft.lines):
@@ -346,13 +347,34 @@ def _read_drafts(lines: list[Line], rule_drafts: list[_Draft], reader_path: str)
         for line in lines
     ]
     drafts: list[_Draft] = []
-    for line, role in zip(lines, reader.predict_roles(views), strict=True):
-        if role == "cont" and drafts:
+    roles, probs = reader.read(views)
+    start = reader.roles.index("start")
+    for line, role, row in zip(lines, roles, probs, strict=True):
+        if role == "cont" and drafts and not _closed_bracket(drafts[-1]):
             drafts[-1].lines.append(line)
-        else:
-            role = "start" if role == "cont" else role
-            drafts.append(_Draft([line], _ROLE_KINDS[role], role=role))
+            continue
+        if role == "cont":  # nothing to continue: a closed 【…】 byline is complete
+            role = reader.best_opening(row)
+        drafts.append(_Draft([line], _ROLE_KINDS[role], role=role, start_prob=float(row[start])))
+    return _unfinished_lines_are_headlines(drafts, config.max_heading_chars)
+
+
+def _unfinished_lines_are_headlines(drafts: list[_Draft], max_chars: int) -> list[_Draft]:
+    """A one-line "body" paragraph that ends no sentence cannot stop before a new paragraph (a
+    paragraph never ends mid-sentence): when it is shaped like a headline it is one."""
+    for draft, nxt in zip(drafts, drafts[1:], strict=False):
+        text = draft.lines[0].text.text
+        if (draft.kind == "body" and len(draft.lines) == 1 and nxt.kind != "byline" and not ends_sentence(text)
+                and is_heading_text(text, max_chars) and draft.role in ("start", "para")):
+            draft.kind, draft.role = "heading", "heading"
     return drafts
+
+
+def _closed_bracket(draft: _Draft) -> bool:
+    """A byline paragraph in brackets whose closing bracket has been printed: nothing continues it."""
+    text = _joined(draft.lines).text
+    closer = _BYLINE_OPENERS.get(text[0])
+    return draft.kind == "byline" and closer is not None and text.endswith(closer)
 
 
 def clean_page(raw: str, config: CleanConfig | None = None) -> list[Paragraph]:
@@ -367,10 +389,12 @@ def clean_page(raw: str, config: CleanConfig | None = None) -> list[Paragraph]:
     lines = clean_lines(raw, config)
     drafts = _Assembler(lines, config).run()
     if config.reader != "rules" and lines:
-        drafts = _read_drafts(lines, drafts, config.reader)
+        drafts = _read_drafts(lines, drafts, config)
     paragraphs = []
     for draft in drafts:
         text = _joined(draft.lines)
         dropped = tuple(i for line in draft.lines for i in line.dropped)
-        paragraphs.append(Paragraph(text.text, text.span(), draft.kind, list(text.offsets), draft.role, dropped))
+        paragraphs.append(
+            Paragraph(text.text, text.span(), draft.kind, list(text.offsets), draft.role, dropped, draft.start_prob)
+        )
     return _mark_captions(paragraphs, config)

@@ -32,6 +32,7 @@ class Paragraph:
     role: the page reader's role (``start`` of an article, ``para``, ``heading`` titling the text
         below, ``heading_above`` titling the text above, ``byline``); None when rules alone read it.
     dropped: ``(input index, character)`` of doubled print the clean text leaves out (second copies).
+    start_prob: the reader's probability that the paragraph opens an article (None without it).
     """
 
     text: str
@@ -40,6 +41,7 @@ class Paragraph:
     offsets: list[int] = field(repr=False, compare=False)
     role: str | None = field(default=None, compare=False)
     dropped: tuple[tuple[int, str], ...] = field(default=(), repr=False, compare=False)
+    start_prob: float | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.offsets) != len(self.text):

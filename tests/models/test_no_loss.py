@@ -36,10 +36,12 @@ def _accounted(segments: list[Segment]) -> Counter[int]:
         dropped = {i for d in seg.dropped for i in d.offsets}
         for d in seg.dropped:
             seen.update(d.offsets)
-        titles = [p for p in seg.paragraphs if p.kind == "heading" and not dropped.intersection(p.offsets)]
-        assert len(titles) == (seg.title is not None)
-        for p in titles + list(seg.content):
-            assert p.text == (seg.title if p.kind == "heading" else p.text)
+        assert (seg.heading is None) == (seg.title is None)
+        if seg.heading is not None:
+            assert seg.heading.text == seg.title and seg.heading.kind == "heading"
+            assert not dropped.intersection(seg.heading.offsets)
+            seen.update(seg.heading.offsets)
+        for p in seg.content:
             seen.update(p.offsets)
     return seen
 

@@ -85,7 +85,7 @@ PAGE = """两会前瞻稳就业促发展两会前瞻稳就业促发展
 def test_reader_finds_headlines_bylines_and_articles():
     paragraphs = clean_page(PAGE)
     kinds = [(p.kind, p.text[:6]) for p in paragraphs]
-    assert ("heading", "两会前瞻稳就") in kinds and ("byline", "（记者 王芳") in kinds
+    assert ("heading", "两会前瞻稳就") in kinds and ("byline", "（记者王芳）") in kinds
     segments = segment_page(paragraphs)
     assert [s.title for s in segments] == ["两会前瞻稳就业促发展", "乡村道路修到家门口"]
     assert segments[0].text.startswith("记者今天从人力资源社会保障部获悉")
