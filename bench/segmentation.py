@@ -19,6 +19,11 @@ from wenzhai.models.segmentation import segment_page
 from wenzhai.models.text import clean_page
 
 
+def _segments(result: object) -> list:
+    """The segments of an analysis (older commits returned the JSON dict)."""
+    return result["segments"] if isinstance(result, dict) else result.segments
+
+
 def timed(label: str, run: Callable[[], int], runs: int) -> None:
     run()  # warm-up (imports, regex compilation, model sessions)
     times = []
@@ -46,7 +51,7 @@ def main() -> None:
 
         pipeline = Pipeline(classifier=load_classifier(args.model, threads=1))
         timed("analyze (no summaries, 1 thread)",
-              lambda: len(pipeline.analyze(raw, summary_sentences=0).segments), args.runs)
+              lambda: len(_segments(pipeline.analyze(raw, summary_sentences=0))), args.runs)
 
 
 if __name__ == "__main__":

@@ -89,10 +89,10 @@ def _byline_like(text: str) -> bool:
     return is_bracket_byline(text) or is_credit(text) or text.endswith("摄") or text.startswith("——")
 
 
-def _column(widths: list[float], texts: list[str], k: int) -> float:
+def _column(widths: list[float], ends: list[bool], k: int) -> float:
     """Median width of the nearest wrapped lines (not ending a sentence): the column's width."""
     lo, hi = max(0, k - _NEIGHBOURS), min(len(widths), k + _NEIGHBOURS + 1)
-    around = [widths[j] for j in range(lo, hi) if j != k and not ends_sentence(texts[j])]
+    around = [widths[j] for j in range(lo, hi) if j != k and not ends[j]]
     if not around:
         around = [widths[j] for j in range(lo, hi) if j != k] or [widths[k]]
     return max(statistics.median(around), 1.0)
@@ -113,11 +113,45 @@ def _window(texts: list[str], first: int, step: int) -> list[int]:
     return out
 
 
-def _summed(counts: list[Counter[str]], lines: list[int]) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for k in lines:
-        total.update(counts[k])
-    return total
+class _WindowCohesion:
+    """Bigram cosine between two runs of consecutive lines, from prefix sums of per-line counts.
+
+    Equal to `models.text.cohesion.cosine` of the runs' summed bigram counts; the prefix sums make
+    each window two row differences instead of a sum over its lines. Pages too large for a dense
+    line x bigram table fall back to summing counters.
+    """
+
+    MAX_CELLS = 4_000_000
+
+    def __init__(self, grams: list[Counter[str]]) -> None:
+        self.pairs = [{g: c for g, c in counts.items() if len(g) == 2} for counts in grams]
+        vocab: dict[str, int] = {}
+        for counts in self.pairs:
+            for g in counts:
+                vocab.setdefault(g, len(vocab))
+        self.prefix = None
+        if vocab and len(self.pairs) * len(vocab) <= self.MAX_CELLS:
+            table = np.zeros((len(self.pairs) + 1, len(vocab)), dtype=np.float32)
+            for k, counts in enumerate(self.pairs, start=1):
+                for g, c in counts.items():
+                    table[k, vocab[g]] = c
+            self.prefix = np.cumsum(table, axis=0)
+
+    def __call__(self, left: list[int], right: list[int]) -> float:
+        if not left or not right:
+            return 0.0
+        if self.prefix is None:
+            return cosine(self._summed(left), self._summed(right))
+        a = (self.prefix[max(left) + 1] - self.prefix[min(left)]).astype(float)
+        b = (self.prefix[max(right) + 1] - self.prefix[min(right)]).astype(float)
+        norm = float(np.sqrt(a @ a * (b @ b)))
+        return float(a @ b) / norm if norm else 0.0
+
+    def _summed(self, lines: list[int]) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for k in lines:
+            total.update(self.pairs[k])
+        return total
 
 
 def line_features(lines: Sequence[LineView]) -> np.ndarray:
@@ -127,12 +161,15 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
         return np.zeros((0, len(FEATURE_NAMES)))
     texts = [line.text for line in lines]
     widths = [line.width for line in lines]
-    columns = [_column(widths, texts, k) for k in range(n)]
-    fit = HeadingFit(texts)
+    ends = [ends_sentence(t) for t in texts]
+    heading_text = [is_heading_text(t, _MAX_TITLE_CHARS) for t in texts]
+    shape = [_headline_shape(t) for t in texts]
+    columns = [_column(widths, ends, k) for k in range(n)]
     grams = [char_grams(t) for t in texts]
-    pairs = [Counter({g: c for g, c in counts.items() if len(g) == 2}) for counts in grams]
+    fit = HeadingFit(texts, grams)
+    across = _WindowCohesion(grams)
     page_width = min(statistics.median(widths) / 40.0, 3.0)
-    page_sentence_ends = sum(map(ends_sentence, texts)) / n
+    page_sentence_ends = sum(ends) / n
     rows = []
     for k, line in enumerate(lines):
         text = line.text
@@ -140,8 +177,8 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
         nxt = lines[k + 1] if k + 1 < n else None
         # The costlier context features are computed only where they can matter: headline fit for
         # lines that could be headlines, cohesion where a paragraph may begin (after a sentence end).
-        titlelike = _headline_shape(text)
-        opens = k == 0 or ends_sentence(lines[k - 1].text) or titlelike
+        titlelike = shape[k]
+        opens = k == 0 or ends[k - 1] or titlelike
         below = _window(texts, k + 1, 1) if titlelike else []
         above = _window(texts, k - 1, -1) if titlelike or opens else []
         fit_below = fit.against(text, set().union(*(grams[j] for j in below))) if below else 0.0
@@ -152,16 +189,16 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
         if before_w and after_w:
             b, a = max(before_w), max(after_w)
             change = abs(a - b) / max(a, b, 1.0)
-        cohesion = cosine(_summed(pairs, above), _summed(pairs, _window(texts, k, 1))) if k and opens else 1.0
+        cohesion = across(above, _window(texts, k, 1)) if k and opens else 1.0
         rows.append([
             min(line.width / 40.0, 3.0),
             min(line.width / columns[k], 3.0),
-            float(ends_sentence(text)),
-            1.0 if prev is None else float(ends_sentence(prev.text)),
+            float(ends[k]),
+            1.0 if prev is None else float(ends[k - 1]),
             float(line.blank_before),
             float(nxt.blank_before) if nxt else 1.0,
             float(line.indent),
-            float(is_heading_text(text, _MAX_TITLE_CHARS)),
+            float(heading_text[k]),
             float(any(ch in CLAUSE_PUNCT for ch in text)),
             float(line.doubled),
             float(is_bracket_byline(text) or is_credit(text)),
@@ -171,8 +208,8 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
             float(text.startswith("——")),
             float(text.rstrip("）)").endswith("摄")),
             min(prev.width / columns[k], 3.0) if prev else 0.0,
-            float(is_heading_text(prev.text, _MAX_TITLE_CHARS)) if prev else 0.0,
-            float(is_heading_text(nxt.text, _MAX_TITLE_CHARS)) if nxt else 0.0,
+            float(heading_text[k - 1]) if prev else 0.0,
+            float(heading_text[k + 1]) if nxt else 0.0,
             min(nxt.width / columns[k], 3.0) if nxt else 0.0,
             float(line.rule_kind == "heading"),
             float(line.rule_kind == "byline"),
@@ -202,7 +239,7 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
             float(prev.rule_kind == "heading") if prev else 0.0,
             float(nxt.rule_kind == "heading" and nxt.rule_opens) if nxt else 0.0,
             float(titlelike),
-            float(_headline_shape(prev.text)) if prev else 0.0,
+            float(shape[k - 1]) if prev else 0.0,
         ])
     return np.asarray(rows, dtype=float)
 

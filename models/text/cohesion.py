@@ -125,10 +125,11 @@ class HeadingFit:
     from the others weighs most.
     """
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], grams: Sequence[Counter[str]] | None = None) -> None:
+        """``grams``: the `char_grams` of ``texts`` when the caller has them already."""
         df: Counter[str] = Counter()
-        for t in texts:
-            df.update(set(char_grams(t)))
+        for counts in grams if grams is not None else (char_grams(t) for t in texts):
+            df.update(counts.keys())
         n = len(texts)
         self.idf = {g: math.log((n + 1) / (d + 1)) for g, d in df.items()}
         self.unseen = math.log(n + 1)
