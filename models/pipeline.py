@@ -13,9 +13,10 @@ import numpy as np
 
 from wenzhai.models import __version__
 from wenzhai.models.inputs import check_text
+from wenzhai.models.language import check_language
 from wenzhai.models.results import AnalysisResult, SegmentResult, SummarySentence, ThemePrediction
 from wenzhai.models.segmentation import Segment, SegmentationConfig, segment_page
-from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
+from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget, check_summary_sentences
 from wenzhai.models.text import Paragraph, clean_page
 
 
@@ -100,7 +101,8 @@ class Pipeline:
             probs = self.classifier.predict_proba([p.text for p in paragraphs], clean=False)
         segments = segment_page(paragraphs, paragraph_probs=probs, config=self.config.segmentation)
         results = self._tag_segments(segments)
-        n_summary = self.config.summary_sentences if summary_sentences is None else summary_sentences
+        n_summary = (self.config.summary_sentences if summary_sentences is None
+                     else check_summary_sentences(summary_sentences))
         summary: list[SummarySentence] = []
         keywords: list[str] = []
         if self.summarizer is not None and n_summary > 0:
@@ -113,6 +115,7 @@ class Pipeline:
             summary=summary,
             keywords=keywords,
             model=self.model_info(),
+            language=check_language(text),
         )
 
     def _add_keywords(self, results: list[SegmentResult]) -> list[str]:

@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from wenzhai.models.language import LanguageCheck
 from wenzhai.models.themes import LABELS
 
 
@@ -73,22 +74,18 @@ class AnalysisResult:
     summary: list[SummarySentence] = _help("Summary sentences of the whole page, in page order.")
     keywords: list[str] = _help("Content words of the whole page, best first.")
     model: dict[str, str] = _help("Name and version of the theme model.")
-
-
-# Fields left out of the JSON while unset (null): a segment's summary and keywords exist only when
-# the summariser ran and the segment is long enough.
-_OMITTED_WHEN_NULL = {(SegmentResult, "summary"), (SegmentResult, "keywords")}
+    language: LanguageCheck | None = _help(
+        "Whether the text is Chinese (what the models read), with a notice when it is not.", default=None
+    )
 
 
 def to_json(value: Any) -> Any:
-    """``value`` (a result dataclass, or lists/dicts of them) as plain JSON-ready Python data."""
+    """``value`` (a result dataclass, or lists/dicts of them) as plain JSON-ready Python data.
+
+    Every field is written, null included, so the CLI prints exactly what the API sends.
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        kind = type(value)
-        return {
-            f.name: to_json(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not ((kind, f.name) in _OMITTED_WHEN_NULL and getattr(value, f.name) is None)
-        }
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     if isinstance(value, dict):

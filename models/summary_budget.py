@@ -21,6 +21,22 @@ def _is_int(value: object) -> bool:
 
 #: The summary length when no budget is given, on every surface (CLI, HTTP, batch).
 DEFAULT_SUMMARY_SENTENCES = 3
+#: The most page summary sentences anyone may ask for, on every surface (the service's default limit).
+MAX_SUMMARY_SENTENCES = 20
+
+
+def check_summary_sentences(value: object, field: str = "summary_sentences") -> int:
+    """``value`` if it is a whole number from 0 to :data:`MAX_SUMMARY_SENTENCES`, else an InputError
+    naming ``field``, worded as the HTTP API words its limits."""
+    from wenzhai.models.inputs import InputError, json_type_name
+
+    if not _is_int(value):
+        raise InputError(f"{field}: expected an integer, got {json_type_name(value)}")
+    if value < 0:
+        raise InputError(f"{field}: must be at least 0 (got {value!r})")
+    if value > MAX_SUMMARY_SENTENCES:
+        raise InputError(f"{field}: must be at most {MAX_SUMMARY_SENTENCES} (got {value!r})")
+    return int(value)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wenzhai.models.config_files import check_fields, read_yaml_mapping
+from wenzhai.models.summary_budget import MAX_SUMMARY_SENTENCES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = REPO_ROOT / "configs" / "service.yaml"
@@ -53,7 +54,10 @@ class ServiceConfig:
     )
     max_texts: int = field(default=256, metadata={"help": "Most texts in one /tag request."})
     max_documents: int = field(default=64, metadata={"help": "Most documents in one /batch request."})
-    max_summary_sentences: int = field(default=20, metadata={"help": "Largest summary_sentences allowed."})
+    max_summary_sentences: int = field(
+        default=MAX_SUMMARY_SENTENCES,
+        metadata={"help": "Largest summary_sentences allowed (the CLI's limit is models.summary_budget's)."},
+    )
     max_request_chars: int = field(
         default=200_000,
         metadata={"help": "Most characters of text in one request (all /tag texts, all /batch documents): sized "

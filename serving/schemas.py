@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
+from _bentoml_sdk.io_models import IORootModel  # BentoML's list answers; subclassed below for UTF-8
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -28,7 +30,7 @@ from pydantic import (
 )
 
 from wenzhai.models import results
-from wenzhai.models.inputs import MAX_TEXT_CHARS, InputError, check_text
+from wenzhai.models.inputs import MAX_TEXT_CHARS, InputError, check_text, json_type_name
 from wenzhai.models.results import ThemePrediction
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
 from wenzhai.serving.runtime import load_config
@@ -260,11 +262,23 @@ class BatchError(BaseModel):
     error: str = Field(description="Why this document was not analysed: the field and what is allowed.")
 
 
+class _Utf8List(IORootModel):
+    """A list answer written as UTF-8 JSON, like every other route (BentoML's list answers escape
+    non-ASCII as ``\\uXXXX``: its root models serialise with ``json.dumps`` defaults)."""
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.model_dump(mode="json", **kwargs), ensure_ascii=False)
+
+
+class TagResponse(_Utf8List, IORootModel[list[TagResult]]):
+    """The answer of /tag: one result per text, in order."""
+
+
+class BatchResponse(_Utf8List, IORootModel[list[BatchResult | BatchError]]):
+    """The answer of /batch: one result or error per document, in order."""
+
+
 # ---- error messages --------------------------------------------------------------------------
-
-_JSON_TYPES = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true/false",
-               "list": "an array", "dict": "an object", "NoneType": "null"}
-
 
 def field_path(loc: tuple[int | str, ...], root: str = "request body") -> str:
     """``("documents", 2, "text")`` → ``documents[2].text``; an empty path is ``root``."""
@@ -276,7 +290,7 @@ def field_path(loc: tuple[int | str, ...], root: str = "request body") -> str:
 
 def _message(error: dict[str, Any]) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    got = _JSON_TYPES.get(type(value).__name__, type(value).__name__)
+    got = json_type_name(value)
     if kind == "string_too_long":
         return f"{len(value):,} characters is over the limit of {ctx['max_length']:,}"
     if kind == "string_too_short":

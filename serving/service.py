@@ -35,11 +35,13 @@ from wenzhai.serving.schemas import (
     AnalyzeResponse,
     BatchError,
     BatchRequest,
+    BatchResponse,
     BatchResult,
     RejectedDocument,
     SummarizeRequest,
     SummarizeResponse,
     TagRequest,
+    TagResponse,
     TagResult,
 )
 from wenzhai.serving.ui import EditorHome, ui_app
@@ -195,7 +197,7 @@ class Wenzhai:
         STATE.metrics.count_themes("analyze", (seg.theme for seg in result.segments))
         return AnalyzeResponse.model_validate(to_json(result))
 
-    @bentoml.api(input_spec=TagRequest)
+    @bentoml.api(input_spec=TagRequest, output_spec=TagResponse)
     def tag(self, ctx: bentoml.Context, texts: list[str]) -> list[TagResult]:
         """Theme-tag each text as one segment: ``[{"theme", "scores", "secondary"}]`` in input order.
 
@@ -236,7 +238,7 @@ class Wenzhai:
             return result.response(ctx)
         return SummarizeResponse.model_validate(to_json(result))
 
-    @bentoml.api(input_spec=BatchRequest)
+    @bentoml.api(input_spec=BatchRequest, output_spec=BatchResponse)
     def batch(
         self, ctx: bentoml.Context, documents: list[Any], summary_sentences: int = DEFAULT_SUMMARY_SENTENCES
     ) -> list[BatchResult | BatchError]:

@@ -40,7 +40,7 @@ def test_analyze_without_model_prints_the_fixed_shape(capsys, tmp_path):
     page.write_text("乡村振兴\n\n村里修好了水泥路，村民发展特色种植，收入逐年增加。", encoding="utf-8")
     assert main(["analyze", str(page), "--model", "none"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"segments", "themes", "summary", "keywords", "model"}
+    assert set(result) == {"segments", "themes", "summary", "keywords", "model", "language"}
 
 
 def test_unknown_backend_is_refused_with_the_choices():

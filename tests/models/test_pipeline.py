@@ -33,7 +33,7 @@ class KeywordScorer:
 
 def test_shape_without_classifier_has_null_themes(seed_page):
     result = Pipeline().analyze(seed_page)
-    assert set(to_json(result)) == {"segments", "themes", "summary", "keywords", "model"}
+    assert set(to_json(result)) == {"segments", "themes", "summary", "keywords", "model", "language"}
     assert result.themes is None and result.summary == [] and result.keywords == []
     for seg in result.segments:
         assert set(to_json(seg)) >= {"title", "text", "span", "theme", "scores", "secondary"}

@@ -235,6 +235,24 @@ def test_a_new_submit_clears_the_last_error(browser, server: BentoServer) -> Non
     page.click("#analyze-button")
     assert "text: is empty" in page.inner_text("#error")
     assert page.get_attribute("#text", "aria-invalid") == "true"
+
+    page.set_input_files("#file", {"name": "page.docx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04"})
+    assert "file: page.docx is not a .txt file" in page.inner_text("#error")
+    assert page.input_value("#text") == "   "  # the text box is left as it was
+    page.context.close()
+
+
+def test_a_text_that_is_not_chinese_gets_a_notice(browser, server: BentoServer) -> None:
+    page, errors = open_page(browser, server, 390)
+    page.fill("#text", "The village built a new road. Farmers grew special crops and earned more money.")
+    page.click("#analyze-button")
+    page.wait_for_selector("#results:not([hidden]) .segment")
+    assert page.is_visible("#language-notice")
+    assert "does not look like Chinese" in page.inner_text("#language-notice")
+    page.fill("#text", SHORT_TEXT)  # a Chinese text afterwards: the notice goes
+    page.click("#analyze-button")
+    page.wait_for_function("document.getElementById('language-notice').hidden")
+    assert errors == []
     page.context.close()
 
 
