@@ -13,7 +13,7 @@ import sys
 
 from wenzhai.cli.commands import UsageError
 from wenzhai.cli.commands.io import read_input
-from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
+from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget, check_summary_sentences
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,9 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _budget(args: argparse.Namespace) -> Budget:
     try:
-        return Budget(max_sentences=args.max_sentences, max_chars=args.max_chars, ratio=args.ratio)
+        budget = Budget(max_sentences=args.max_sentences, max_chars=args.max_chars, ratio=args.ratio)
     except ValueError as exc:
         raise UsageError(f"--{str(exc).replace('_', '-')}") from None
+    if args.max_sentences is not None:  # the API's limit too
+        check_summary_sentences(args.max_sentences, field="--max-sentences")
+    return budget
 
 
 def load_summarizer(args: argparse.Namespace):
@@ -78,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     budget = _budget(args)
     if args.keywords < 1:
         raise UsageError(f"--keywords must be >= 1, got {args.keywords}")
-    raw = read_input(args.file)
+    raw = read_input(args.file, "summarize")
     summarizer = load_summarizer(args)
     if not args.jsonl:
         result = summarizer.document_summary(raw, budget, top_keywords=args.keywords)

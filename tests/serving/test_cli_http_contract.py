@@ -111,6 +111,17 @@ def test_the_same_summary_sentences_limit_and_message(
     assert err.strip() == f"wenzhai analyze: error: --summary-sentences: {error['message']}"
 
 
+def test_the_same_max_sentences_limit_for_summaries(client: httpx.Client, tiny_classifier_dir: Path,
+                                                   tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answer = client.post("/summarize", json={"text": PAGE, "max_sentences": 21})
+    assert answer.status_code == 400
+    [error] = answer.json()["errors"]
+    args = ["summarize", write(tmp_path, "in.txt", PAGE), "--model", str(tiny_classifier_dir), "--max-sentences", "21"]
+    code, out, err = run_cli(capsys, args)
+    assert code == 2 and out == ""
+    assert err.strip() == f"wenzhai summarize: error: --max-sentences: {error['message']}"
+
+
 @pytest.mark.parametrize(
     ("path", "body"),
     [
