@@ -44,6 +44,10 @@ class SentenceSummarizer(Protocol):
         self, paragraphs: list[Paragraph], budget: Budget | None = None
     ) -> list[SummarySentence]: ...
 
+    def summarize_page(
+        self, articles: list[list[Paragraph]], budget: Budget | None = None
+    ) -> list[SummarySentence]: ...
+
 
 @dataclass
 class PipelineConfig:
@@ -106,7 +110,8 @@ class Pipeline:
         summary: list[SummarySentence] = []
         keywords: list[str] = []
         if self.summarizer is not None and n_summary > 0:
-            summary = self.summarizer.summarize_paragraphs(paragraphs, Budget(max_sentences=n_summary))
+            # the page summary covers the segments (articles) before a second sentence from any one
+            summary = self.summarizer.summarize_page([list(s.paragraphs) for s in segments], Budget(max_sentences=n_summary))
             self._add_segment_summaries(segments, results)
             keywords = self._add_keywords(results)
         return AnalysisResult(
@@ -147,7 +152,7 @@ class Pipeline:
         budget = Budget(max_sentences=self.config.segment_summary_sentences)
         for seg, result in zip(segments, results, strict=True):
             if len(result.text) > limit:
-                result.summary = self.summarizer.summarize_paragraphs(list(seg.content), budget)
+                result.summary = self.summarizer.summarize_paragraphs(list(seg.paragraphs), budget)  # headline read
 
     @staticmethod
     def _theme_shares(results: list[SegmentResult]) -> dict[str, float] | None:

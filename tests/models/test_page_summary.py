@@ -122,3 +122,18 @@ def test_a_headline_read_as_body_is_no_article_of_its_own():
     assert items and not any("图书馆" in item.text for item in items)
     alone = everyone_main.summarize_page(page([("简讯", ["本市图书馆延长开放时间。"])]), Budget(max_sentences=2))
     assert [item.text for item in alone] == ["本市图书馆延长开放时间。"]  # a page of one line still has it
+
+
+def test_the_pipeline_page_summary_covers_its_segments():
+    from wenzhai.models.pipeline import Pipeline
+
+    bodies = [
+        "浙江实施乡村建设行动二十年，农村人居环境显著改善。各地坚持政府主导，又引入市场力量参与建设。" * 3,
+        "电子证照在全省推广以来，群众办事少跑腿。政务服务网上可办事项超过九成，企业开办时间压缩到一天以内。" * 3,
+        "一批民营企业加大研发投入，新产品不断涌现。企业与高校合作建立实验室，科研成果加快转化为生产力。" * 3,
+    ]
+    raw = "\n\n".join(f"{title}\n\n{body}" for title, body in zip(["乡村建设走出新路子", "电子证照方便群众办事", "企业创新添活力"], bodies, strict=True))
+    result = Pipeline(summarizer=Summarizer(bag_of_chars)).analyze(raw, summary_sentences=3)
+    assert len(result.summary) == 3
+    sources = {next(i for i, body in enumerate(bodies) if item.text in body) for item in result.summary}
+    assert sources == {0, 1, 2}  # one sentence from each article, not three from the first
