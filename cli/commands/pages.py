@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--data", required=True, help="gold pages, JSONL (see ../shared/dev/pages_dev.README.md)")
     p.add_argument("--report", default=None, help="also write the figures as Markdown to this file")
-    add_model_options(p)
+    add_model_options(p)  # --model none: text statistics only (no themes)
     p.set_defaults(handler=run_evaluate)
 
     t = sub.add_parser(
@@ -49,7 +49,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     pages = load_gold_pages(args.data)
     # Page reading and themes need the theme model only: no summariser is loaded or run.
-    classifier = None if model_path(args.model) is None else load_classifier(args.model, backend=args.backend)
+    text_only = args.model == "none" or model_path(args.model) is None
+    classifier = None if text_only else load_classifier(args.model, backend=args.backend)
     pipeline = Pipeline(classifier=classifier)
     tally = Tally()
     for page in pages:
