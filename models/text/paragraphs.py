@@ -27,7 +27,7 @@ import re
 import statistics
 from dataclasses import dataclass, field, replace
 
-from wenzhai.models.text.chars import display_width, ends_sentence
+from wenzhai.models.text.chars import CLAUSE_PUNCT, display_width, ends_sentence
 from wenzhai.models.text.doubling import DEFAULT_MIN_CHARS, split_doubling
 from wenzhai.models.text.kinds import (
     is_author_line,
@@ -360,8 +360,18 @@ def _read_drafts(lines: list[Line], rule_drafts: list[_Draft], config: CleanConf
 
 
 def _unfinished_lines_are_headlines(drafts: list[_Draft], max_chars: int) -> list[_Draft]:
-    """A one-line "body" paragraph that ends no sentence cannot stop before a new paragraph (a
-    paragraph never ends mid-sentence): when it is shaped like a headline it is one."""
+    """Two consistency rules between a paragraph's kind and its text.
+
+    A one-line "body" paragraph that ends no sentence cannot stop before a new paragraph (a
+    paragraph never ends mid-sentence): when it is shaped like a headline it is one. And a
+    "headline" that the lines after it continue into clauses and sentences is the opening of a body
+    paragraph (headlines are single lines on the pages the reader learned from).
+    """
+    for draft in drafts:
+        if draft.kind == "heading" and len(draft.lines) > 1:
+            text = _joined(draft.lines).text
+            if ends_sentence(text) or any(ch in CLAUSE_PUNCT for ch in text):
+                draft.kind, draft.role = "body", "start"
     for draft, nxt in zip(drafts, drafts[1:], strict=False):
         text = draft.lines[0].text.text
         if (draft.kind == "body" and len(draft.lines) == 1 and nxt.kind != "byline" and not ends_sentence(text)
