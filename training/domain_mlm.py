@@ -5,7 +5,7 @@ Why: multilingual-e5-small was trained for sentence retrieval on web text; the s
 Chinese newspaper prose (1998 People's Daily, editor-written summaries). A short MLM pass over that
 prose can move the encoder towards it. Whether it helps is an empirical question, answered by
 fine-tuning the theme classifier on the adapted encoder and scoring it on the dev set beside the
-plain one (README "Models" has the commands and figures).
+plain one (docs/models.md has the commands and figures).
 
 The result is a plain encoder folder (``BertModel`` + tokenizer, safetensors) that ``wenzhai train
 --encoder DIR --trim_vocab false`` fine-tunes like any other. e5 ships without an MLM head, so the
