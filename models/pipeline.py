@@ -14,7 +14,13 @@ import numpy as np
 from wenzhai.models import __version__
 from wenzhai.models.inputs import check_text
 from wenzhai.models.language import check_language
-from wenzhai.models.results import AnalysisResult, SegmentResult, SummarySentence, ThemePrediction
+from wenzhai.models.results import (
+    AnalysisResult,
+    DroppedText,
+    SegmentResult,
+    SummarySentence,
+    ThemePrediction,
+)
 from wenzhai.models.segmentation import Segment, SegmentationConfig, segment_page
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget, check_summary_sentences
 from wenzhai.models.text import Paragraph, clean_page
@@ -135,7 +141,12 @@ class Pipeline:
     def _tag_segments(self, segments: list[Segment]) -> list[SegmentResult]:
         results = [
             SegmentResult(
-                title=seg.title, text=segment_text(seg), span=list(seg.span), theme=None, scores=None, secondary=None
+                title=seg.title, text=segment_text(seg), span=list(seg.span), theme=None, scores=None, secondary=None,
+                dropped=[
+                    DroppedText(text=d.text, reason=d.reason, span=[min(d.offsets), max(d.offsets) + 1])
+                    for d in seg.dropped
+                    if d.offsets
+                ],
             )
             for seg in segments
         ]

@@ -38,6 +38,15 @@ class ThemePrediction:
     secondary: list[str] = _help("Other themes likely enough to mention, most likely first.")
 
 
+@dataclass(frozen=True)
+class DroppedText:
+    """Input text that is neither a segment's title nor its text: nothing of the page is lost unseen."""
+
+    text: str = _help("The text as printed (a byline or credit, a headline titling no text, doubled print).")
+    reason: str = _help("Why it is not title or text: byline, headline without text, or doubled print.")
+    span: list[int] = _help("[start, end) character offsets into the input text (its first to its last character).")
+
+
 @dataclass
 class SegmentResult:
     """One article (or topic run) of a page, with its theme, and summary and keywords when asked for."""
@@ -52,6 +61,10 @@ class SegmentResult:
         "Summary sentences of this segment (long segments only).", default=None
     )
     keywords: list[str] | None = _help("Content words of this segment, best first.", default=None)
+    dropped: list[DroppedText] = _help(
+        "What of this segment's input is neither title nor text, and why (bylines, credits, doubled print).",
+        default_factory=list,
+    )
 
     def tag(self, prediction: ThemePrediction) -> None:
         self.theme, self.scores, self.secondary = prediction.theme, prediction.scores, prediction.secondary

@@ -62,3 +62,21 @@ def test_one_line_pages_are_analysed(text):
 def test_bad_text_is_an_input_error(bad):
     with pytest.raises(InputError, match="text"):
         Pipeline().analyze(bad)
+
+
+def _is_subsequence(small: str, big: str) -> bool:
+    rest = iter(big)
+    return all(ch in rest for ch in small)
+
+
+def test_dropped_text_is_reported_with_its_reason_and_place(seed_page):
+    """Bylines, credits and doubled print are in the output's `dropped`, never silently gone or a title."""
+    result = Pipeline().analyze(seed_page)
+    dropped = [d for seg in result.segments for d in seg.dropped]
+    assert {d.reason for d in dropped} <= {"byline", "headline without text", "doubled print"}
+    for d in dropped:
+        start, end = d.span
+        assert 0 <= start < end <= len(seed_page) and _is_subsequence(d.text, seed_page[start:end])
+    credits = [d for d in dropped if d.reason == "byline" and "摄" in d.text]
+    assert credits and not any(seg.title and "摄" in seg.title for seg in result.segments)
+    assert all("dropped" in row for row in to_json(result)["segments"])
