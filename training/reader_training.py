@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
+from wenzhai.models.config_files import read_yaml_mapping
 from wenzhai.models.page_reader import BOUNDARY_FEATURES, FEATURE_NAMES, LINE_ROLES, LineView, PageReader
 from wenzhai.models.segmentation import SegmentationConfig, boundary_features, content_runs, segment_page
 from wenzhai.models.text.paragraphs import CleanConfig, _Assembler, clean_lines, clean_page
@@ -78,9 +78,7 @@ class ReaderTrainingConfig:
 
 
 def load_config(path: str | Path) -> ReaderTrainingConfig:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: expected a mapping of ReaderTrainingConfig fields")
+    raw = read_yaml_mapping(path, "page reader config")
     sim = SimulatorConfig(**(raw.pop("simulator", None) or {}))
     for key in ("held_out_lines", "kinds"):
         if key in raw:
