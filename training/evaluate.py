@@ -19,6 +19,7 @@ import numpy as np
 
 from wenzhai.models.themes import LABEL2ID, LABELS
 from wenzhai.training.calibration import expected_calibration_error, reliability_bins
+from wenzhai.training.jsonl import iter_jsonl
 
 BOUNDARY_PAIRS: tuple[tuple[str, str], ...] = (
     ("governance", "digital_government"),
@@ -85,15 +86,9 @@ def plot_reliability(probs: np.ndarray, gold_ids: np.ndarray, path: Path, title:
 def read_labelled(path: Path) -> list[dict[str, Any]]:
     """Rows with ``text`` and a valid ``label`` from a JSONL file (errors name the line and field)."""
     rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
-        if not isinstance(row.get("text"), str) or row.get("label") not in LABEL2ID:
-            raise ValueError(f"{path}:{n}: needs a string 'text' and 'label' in {', '.join(LABELS)}")
+    for where, row in iter_jsonl(path):
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("label") not in LABEL2ID:
+            raise ValueError(f"{where}: needs a string 'text' and 'label' in {', '.join(LABELS)}")
         rows.append(row)
     if not rows:
         raise ValueError(f"{path}: no labelled rows")

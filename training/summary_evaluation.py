@@ -13,12 +13,12 @@ difference ours − baseline a paired one; the same tables are given per ``sourc
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from wenzhai.training.jsonl import iter_jsonl
 from wenzhai.training.summary_baselines import lead, textrank
 from wenzhai.training.summary_data import Document
 from wenzhai.training.summary_rouge import (
@@ -49,18 +49,12 @@ class ReferenceRow:
 def load_reference_rows(path: Path) -> list[ReferenceRow]:
     """Rows of a JSONL file; a bad line is an error naming the line and the field."""
     rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path} line {number}: not valid JSON ({exc.msg})") from None
+    for where, record in iter_jsonl(path):
         if not isinstance(record, dict):
-            raise ValueError(f"{path} line {number}: expected a JSON object")
+            raise ValueError(f"{where}: expected a JSON object")
         for name in REQUIRED_FIELDS:
             if not isinstance(record.get(name), str) or not record[name].strip():
-                raise ValueError(f"{path} line {number}: field {name!r} must be a non-empty string")
+                raise ValueError(f"{where}: field {name!r} must be a non-empty string")
         rows.append(ReferenceRow(record["id"], record["article"], record["summary"],
                                  str(record.get("title") or ""), str(record.get("source_kind") or "all")))
     if not rows:

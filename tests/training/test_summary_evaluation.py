@@ -30,10 +30,10 @@ def test_rows_are_read_and_bad_lines_named(tmp_path):
                     encoding="utf-8")
     assert load_reference_rows(path) == [ReferenceRow("x", "正文。", "摘要")]
     path.write_text('{"id": "x", "article": "正文。"}\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="line 1: field 'summary'"):
+    with pytest.raises(ValueError, match=":1: field 'summary'"):
         load_reference_rows(path)
     path.write_text('{"id": "x",\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="line 1: not valid JSON"):
+    with pytest.raises(ValueError, match=":1: not valid JSON"):
         load_reference_rows(path)
     path.write_text("", encoding="utf-8")
     with pytest.raises(ValueError, match="no rows"):
