@@ -39,6 +39,8 @@ DOMAIN_TERMS: tuple[str, ...] = (
     "基层治理",
 )
 DEFAULT_TOP_K = 8
+#: The most keywords a caller may ask for, on every surface (CLI and HTTP).
+MAX_TOP_K = 50
 
 _lock = threading.Lock()
 _tokenizers: dict[tuple[str, ...], object] = {}

@@ -31,13 +31,14 @@ from pydantic import (
 
 from wenzhai.models import results
 from wenzhai.models.inputs import MAX_TEXT_CHARS, InputError, check_text, json_type_name
+from wenzhai.models.keywords import DEFAULT_TOP_K, MAX_TOP_K
 from wenzhai.models.results import ThemePrediction
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
 from wenzhai.serving.runtime import load_config
 
 LIMITS = load_config()
 MAX_ID_CHARS = 200
-MAX_KEYWORDS = 50
+MAX_KEYWORDS = MAX_TOP_K
 EXAMPLE_TEXT = (
     "本报讯 近日，某县推进乡村振兴，完善村庄基础设施，发展特色产业，带动村民增收。\n"
     "与此同时，该县政务服务中心上线“一网通办”平台，群众办事可在手机上完成。"
@@ -136,7 +137,7 @@ class SummarizeRequest(_Request):
         json_schema_extra=lambda schema: _openapi30_exclusive_minimum(schema, example=0.2),
     )
     keywords: int = Field(
-        8, ge=1, le=MAX_KEYWORDS,
+        DEFAULT_TOP_K, ge=1, le=MAX_KEYWORDS,
         description=f"How many keywords to return, 1 to {MAX_KEYWORDS} (when the summariser gives keywords).",
         json_schema_extra={"example": 8},
     )

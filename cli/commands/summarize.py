@@ -13,6 +13,7 @@ import sys
 
 from wenzhai.cli.commands import UsageError
 from wenzhai.cli.commands.io import read_input
+from wenzhai.models.keywords import DEFAULT_TOP_K, MAX_TOP_K
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget, check_summary_sentences
 
 
@@ -43,7 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--layers", type=int, default=None, metavar="K",
                    help="encoder layers used for sentence similarity (default: the tuned depth)")
-    p.add_argument("--keywords", type=int, default=8, metavar="N", help="number of keywords (default 8)")
+    p.add_argument("--keywords", type=int, default=DEFAULT_TOP_K, metavar="N",
+                   help=f"number of keywords, 1 to {MAX_TOP_K} (default {DEFAULT_TOP_K})")
     p.add_argument("--jsonl", action="store_true", help='input is JSONL {"id", "text"}; output one line per row')
     p.add_argument("--indent", type=int, default=None, help="pretty-print the JSON (not with --jsonl)")
     p.set_defaults(handler=run)
@@ -79,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
     from wenzhai.models.results import to_json
 
     budget = _budget(args)
-    if args.keywords < 1:
-        raise UsageError(f"--keywords must be >= 1, got {args.keywords}")
+    if not 1 <= args.keywords <= MAX_TOP_K:
+        raise UsageError(f"--keywords: must be between 1 and {MAX_TOP_K} (got {args.keywords})")
     raw = read_input(args.file, "summarize")
     summarizer = load_summarizer(args)
     if not args.jsonl:

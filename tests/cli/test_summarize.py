@@ -74,7 +74,8 @@ def test_summarize_jsonl_keeps_going_past_bad_rows(capsys, tmp_path, tiny_encode
         (["--max-sentences", "0"], "--max-sentences must be a positive integer"),
         (["--ratio", "1.5"], "--ratio must be a number in (0, 1]"),
         (["--max-chars", "-3"], "--max-chars must be a positive integer"),
-        (["--keywords", "0"], "--keywords must be >= 1"),
+        (["--keywords", "0"], "--keywords: must be between 1 and 50"),
+        (["--keywords", "51"], "--keywords: must be between 1 and 50"),
         (["--layers", "-1"], "--layers must be >= 0"),
     ],
 )
