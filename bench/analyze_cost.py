@@ -22,19 +22,15 @@ import sys
 import time
 from pathlib import Path
 
+from load_test import long_document  # bench/ is the script's folder, first on sys.path
+
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "page.txt"
 
 
 def document(page: str, chars: int) -> str:
     """``chars`` characters (at paragraph boundaries) of the page's paragraphs, numbered, repeated as needed."""
-    paragraphs = [p.strip() for p in page.split("\n\n") if p.strip()]
-    out: list[str] = []
-    i = 0
-    while sum(len(p) + 2 for p in out) < chars:
-        out.append(f"（{i // len(paragraphs) + 1}）{paragraphs[i % len(paragraphs)]}")
-        i += 1
-    return "\n\n".join(out)
+    return long_document([p.strip() for p in page.split("\n\n") if p.strip()], chars)
 
 
 def timed(call, runs: int) -> list[float]:
