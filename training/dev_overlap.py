@@ -8,6 +8,8 @@ an item is an article, so its other paragraphs are the dev text's context and wo
 An item overlaps when one of its paragraphs (of at least ``min_chars`` characters), or the item as a
 whole, has character 5-grams at least ``min_containment`` contained in a dev text or containing one
 (the measure and thresholds of ``training/leakage.py``, which guards People's Daily line by line).
+Article sources for simulated pages and summary training use the stricter :class:`DevOverlap`: any
+verbatim stretch of ``window`` characters shared with a dev text.
 
 The excluded items are stored as line numbers in ``configs/weak_labels.yaml`` (``wenzhai data
 leakage`` prints them), so the draw is the same without the dev sets at hand; a test recomputes them.
@@ -15,6 +17,7 @@ leakage`` prints them), so the draw is the same without the dev sets at hand; a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from wenzhai.training.dedup import ShingleIndex
 from wenzhai.training.jsonl import iter_jsonl
 from wenzhai.training.leakage import DEFAULT_MIN_CHARS, DEFAULT_MIN_CONTAINMENT
 
+_SPACE = re.compile(r"\s+")
 DEV_TEXT_FIELDS = ("text", "article")  # the verbatim text of a row; ``segments`` nest rows with ``text``
 
 
@@ -62,3 +66,25 @@ def overlapping_items(
         if any(cont >= min_containment for piece in pieces for _, _, cont in index.overlaps(piece)):
             out.append(number)
     return out
+
+
+class DevOverlap:
+    """Does a text share a verbatim stretch of ``window`` characters with any dev text?"""
+
+    def __init__(self, dev_texts: Iterable[str], window: int = 20) -> None:
+        if window < 8:
+            raise ValueError("DevOverlap.window: must be at least 8 characters (shorter stretches are stock phrases)")
+        self.window = window
+        self.grams: set[str] = set()
+        for text in dev_texts:
+            flat = _SPACE.sub("", text)
+            self.grams.update(flat[i:i + window] for i in range(0, max(0, len(flat) - window + 1)))
+
+    def __call__(self, text: str) -> bool:
+        flat = _SPACE.sub("", text)
+        w = self.window
+        return any(flat[i:i + w] in self.grams for i in range(0, max(0, len(flat) - w + 1)))
+
+    def article(self, article: Any) -> bool:
+        """A page article (``paragraphs`` and ``title``) overlaps: its body, or a title as long as a window."""
+        return self("".join(article.paragraphs)) or (len(article.title) >= self.window and self(article.title))

@@ -19,36 +19,15 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from wenzhai.models.text.chars import CLAUSE_PUNCT, ends_sentence
+from wenzhai.training.dev_overlap import DevOverlap
 from wenzhai.training.page_simulator import Article, articles_from_item
 
 DEV_FILES = ("dev/pages_dev.jsonl", "dev/themes_dev.jsonl", "dev/summaries_dev.jsonl")
-_SPACE = re.compile(r"\s+")
 _AUTHOR = re.compile(r"^(本报记者|本报通讯员|新华社|记者|通讯员|本报评论员)")
-
-
-class DevOverlap:
-    """Does a text share a verbatim stretch of ``window`` characters with any dev text?"""
-
-    def __init__(self, dev_texts: Iterable[str], window: int = 20) -> None:
-        if window < 8:
-            raise ValueError("DevOverlap.window: must be at least 8 characters (shorter stretches are stock phrases)")
-        self.window = window
-        self.grams: set[str] = set()
-        for text in dev_texts:
-            flat = _SPACE.sub("", text)
-            self.grams.update(flat[i:i + window] for i in range(0, max(0, len(flat) - window + 1)))
-
-    def __call__(self, text: str) -> bool:
-        flat = _SPACE.sub("", text)
-        w = self.window
-        return any(flat[i:i + w] in self.grams for i in range(0, max(0, len(flat) - w + 1)))
-
-    def article(self, article: Article) -> bool:
-        return self("".join(article.paragraphs)) or (len(article.title) >= self.window and self(article.title))
 
 
 def dev_texts(shared: Path) -> list[str]:

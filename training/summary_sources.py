@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wenzhai.models.text.chars import SENTENCE_END
+from wenzhai.training.dev_overlap import DevOverlap
 
 #: Broadcast days of the dev set's TV-news items (``sumdev-xwlb-YYYYMMDD-n``).
 DEV_TV_DATES: frozenset[str] = frozenset({
@@ -34,7 +35,7 @@ DEV_TV_DATES: frozenset[str] = frozenset({
 DEV_PD1998_LINES: tuple[tuple[int, int], ...] = (
     (2778, 2791), (3686, 3702), (5760, 5778), (6099, 6106), (7587, 7607), (16865, 16934),
 )
-#: Width of the text windows compared with the dev articles.
+#: Width of the verbatim stretches compared with the dev articles.
 WINDOW = 16
 
 
@@ -48,24 +49,10 @@ class TitledText:
     reference: str
 
 
-def text_windows(texts: Iterable[str], width: int = WINDOW) -> set[str]:
-    """Every ``width``-character window of the texts, whitespace removed."""
-    out: set[str] = set()
-    for text in texts:
-        flat = "".join(text.split())
-        out.update(flat[i : i + width] for i in range(len(flat) - width + 1))
-    return out
-
-
-def shares_text(text: str, windows: set[str], width: int = WINDOW) -> bool:
-    flat = "".join(text.split())
-    return any(flat[i : i + width] in windows for i in range(len(flat) - width + 1))
-
-
-def dev_windows(path: Path, width: int = WINDOW) -> set[str]:
-    """Windows of the dev articles (for :func:`shares_text`); the dateline every TV item opens with aside."""
+def dev_windows(path: Path, width: int = WINDOW) -> DevOverlap:
+    """The verbatim-stretch check against the dev articles; the dateline every TV item opens with aside."""
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    return text_windows((r["article"].replace("央视网消息（新闻联播）：", "") for r in rows), width)
+    return DevOverlap((r["article"].replace("央视网消息（新闻联播）：", "") for r in rows), width)
 
 
 def tv_news(path: Path, min_chars: int = 500, exclude_dates: frozenset[str] = DEV_TV_DATES) -> Iterator[TitledText]:
@@ -132,16 +119,16 @@ def sample(items: Iterable[TitledText], limit: int, seed: int) -> list[TitledTex
 
 
 def distant_documents(
-    shared: Path, per_source: int, seed: int = 0, exclude: set[str] | None = None
+    shared: Path, per_source: int, seed: int = 0, exclude: DevOverlap | None = None
 ) -> list[TitledText]:
     """Up to ``per_source`` TV-news and People's Daily articles plus the relevant LCSTS rows.
 
-    ``exclude``: text windows (:func:`dev_windows`); a document sharing one is dropped.
+    ``exclude``: the dev check (:func:`dev_windows`); a document sharing a stretch with a dev article is dropped.
     """
     corpora = shared / "corpora"
     docs = sample(tv_news(corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz"), per_source, seed)
     docs += sample(pd1998_articles(corpora / "pd199801" / "pd199801_plain.txt"), per_source, seed)
     docs += list(lcsts(corpora / "lcsts-part3" / "lcsts_part3.jsonl"))
     if exclude:
-        docs = [d for d in docs if not shares_text(d.text, exclude)]
+        docs = [d for d in docs if not exclude(d.text)]
     return docs
