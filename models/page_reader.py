@@ -13,8 +13,8 @@ The features (`line_features`) are what a reader of the page looks at: the print
 against its column, sentence ends, blank lines and indents, doubled bold type, the text tests of
 `models.text.kinds` (byline, credit, author line, headline text), the decisions of the rule-based
 assembler in `models.text.paragraphs` (kept as features, not as thresholds), the change of column
-width, how well the line fits as a headline the text below or above it, and the lexical cohesion
-across the line. The model is trained on simulated pages (`wenzhai train-reader`,
+width, brackets or quotes a line leaves open, how well the line fits as a headline the text below or
+above it, and the lexical cohesion across the line. The model is trained on simulated pages (`wenzhai train-reader`,
 `training/reader_training.py`) and stored as JSON: a softmax over a linear layer or a sum of
 regression trees (gradient boosting), both evaluated here with numpy alone.
 """
@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from wenzhai.models.text.chars import CLAUSE_PUNCT, CLOSING, ends_sentence, is_cjk
+from wenzhai.models.text.chars import CLAUSE_PUNCT, CLOSING, ends_sentence, is_cjk, leaves_open
 from wenzhai.models.text.cohesion import HeadingFit, char_grams, cosine
 from wenzhai.models.text.kinds import (
     is_author_line,
@@ -62,7 +62,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "kicker", "width_to_next", "chars", "prev_byline_like", "fit_below", "fit_above", "fit_margin",
     "column_change", "prev_blank_before", "next_blank_after", "prev_doubled", "next_doubled",
     "prev_ends_closer", "ends_closer", "page_width", "page_sentence_ends", "prev_rule_byline",
-    "prev_rule_heading", "next_rule_heading", "headline_shape", "prev_headline_shape",
+    "prev_rule_heading", "next_rule_heading", "headline_shape", "prev_headline_shape", "leaves_open",
+    "prev_leaves_open",
 )
 
 
@@ -164,6 +165,7 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
     ends = [ends_sentence(t) for t in texts]
     heading_text = [is_heading_text(t, _MAX_TITLE_CHARS) for t in texts]
     shape = [_headline_shape(t) for t in texts]
+    open_ = [leaves_open(t) for t in texts]
     columns = [_column(widths, ends, k) for k in range(n)]
     grams = [char_grams(t) for t in texts]
     fit = HeadingFit(texts, grams)
@@ -240,6 +242,8 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
             float(nxt.rule_kind == "heading" and nxt.rule_opens) if nxt else 0.0,
             float(titlelike),
             float(shape[k - 1]) if prev else 0.0,
+            float(open_[k]),
+            float(open_[k - 1]) if prev else 0.0,
         ])
     return np.asarray(rows, dtype=float)
 
@@ -328,18 +332,53 @@ BOUNDARY_FEATURES: tuple[str, ...] = (
 )
 
 
+class RoleSequence:
+    """Which role may follow which, as seen on simulated pages: the page's lines are read as one
+    sequence (Viterbi decoding of the model's probabilities under these constraints).
+
+    The line model decides each line with its neighbours' features but not their roles, so it can
+    call a line ``cont`` right under a line it is sure is a headline, which no page it learned from
+    shows (headlines are single lines). Decoding picks the likeliest roles that form a sequence the
+    simulated pages do show: there, the headline and the text's ``start`` below it.
+    """
+
+    _FORBIDDEN = -1e9
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        allowed = np.asarray(spec["allowed"], dtype=bool)  # K x K, rows: from, columns: to
+        self.log_transitions = np.where(allowed, 0.0, self._FORBIDDEN)
+
+    def decode(self, probs: np.ndarray) -> np.ndarray:
+        """The likeliest allowed role index of every line, given each line's role probabilities."""
+        emit = np.log(np.clip(probs, 1e-12, None))
+        n, k = emit.shape
+        score = emit[0].copy()
+        back = np.zeros((n, k), dtype=np.int64)
+        for i in range(1, n):
+            total = score[:, None] + self.log_transitions
+            back[i] = total.argmax(axis=0)
+            score = total[back[i], np.arange(k)] + emit[i]
+        path = np.empty(n, dtype=np.int64)
+        path[-1] = int(score.argmax())
+        for i in range(n - 1, 0, -1):
+            path[i - 1] = back[i, path[i]]
+        return path
+
+
 @dataclass(frozen=True)
 class PageReader:
     """A trained line-role model (linear or trees) with the names of its classes and features.
 
     boundary: optional second stage (a `LinearModel` over `BOUNDARY_FEATURES`) used by
     `models.segmentation.segment_page` when theme probabilities are given.
+    sequence: optional `RoleSequence`: roles are then decoded for the page as a whole.
     """
 
     roles: tuple[str, ...]
     model: LinearModel | TreeEnsemble
     kind: str
     boundary: LinearModel | None = None
+    sequence: RoleSequence | None = None
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> PageReader:
@@ -361,7 +400,8 @@ class PageReader:
             if tuple(spec["boundary"].get("features", ())) != BOUNDARY_FEATURES:
                 raise ValueError("page reader: its boundary features differ from BOUNDARY_FEATURES; rebuild it")
             boundary = LinearModel(spec["boundary"]["model"])
-        return cls(roles, model, kind, boundary)
+        sequence = RoleSequence(spec["sequence"]) if spec.get("sequence") is not None else None
+        return cls(roles, model, kind, boundary, sequence)
 
     def predict_roles(self, lines: Sequence[LineView]) -> list[str]:
         """The most likely role of each line; the first line can only open something."""
@@ -372,7 +412,8 @@ class PageReader:
         if not lines:
             return [], np.zeros((0, len(self.roles)))
         probs = self.model.predict_proba(line_features(lines))
-        out = [self.roles[int(i)] for i in probs.argmax(axis=1)]
+        best = self.sequence.decode(probs) if self.sequence is not None else probs.argmax(axis=1)
+        out = [self.roles[int(i)] for i in best]
         if out[0] == "cont":
             out[0] = self.best_opening(probs[0])
         return out, probs

@@ -45,8 +45,8 @@ from wenzhai.models.text.types import Paragraph
 CONTENT_KINDS = ("body", "caption")
 
 # Why a segment starts where it does (Segment.reason).
-START, HEADING, AFTER_HEADING, AFTER_BYLINE, THEME, TOPIC, READ = (
-    "start", "heading", "after_heading", "after_byline", "theme", "topic", "reader"
+START, HEADING, AFTER_HEADING, AFTER_BYLINE, THEME, TOPIC, READ, DISPLACED = (
+    "start", "heading", "after_heading", "after_byline", "theme", "topic", "reader", "displaced_heading"
 )
 # Why a character of the input is in neither a title nor a text (Dropped.reason).
 BYLINE, LONE_HEADLINE, DOUBLED_PRINT = "byline", "headline without text", "doubled print"
@@ -134,7 +134,8 @@ class Segment:
     paragraphs: every paragraph it holds, in page order (headline, bylines, text, dangling headlines).
     span: half-open ``[start, end)`` in the original input, from its first to its last paragraph.
     reason: why it starts here: start, heading, after_heading (below a dangling headline),
-        after_byline, reader (the page reader), theme (probabilities) or topic (lexical cohesion).
+        after_byline, reader (the page reader), displaced_heading (the body a headline printed below it
+        titles begins there), theme (probabilities) or topic (lexical cohesion).
     dropped: what of its paragraphs is neither title nor text: bylines and credits, headlines
         titling no text, doubled print.
     heading: the headline paragraph ``title`` comes from. It is one of ``paragraphs``, except for a
@@ -473,22 +474,50 @@ def _opening_paragraphs(paragraphs: list[Paragraph], probs: np.ndarray | None, c
 
 def _place_displaced(paragraphs: list[Paragraph], groups: list[list], floating: list[tuple[int, int]],
                      config: SegmentationConfig) -> None:
-    """Give each displaced headline to the untitled article it fits best (see `_read_groups`)."""
+    """Give each displaced headline the article it titles (see `_read_groups`).
+
+    Column order prints a headline below its own body, so that body ends just above it; where it
+    begins is the question. The homes compared: every untitled article on the page (from its
+    opening) and, inside the article just above, every paragraph where the headline's body could
+    begin (from there to the headline). The headline's characters decide (`HeadingFit`; the article
+    just above wins ties). A body found inside the article above splits it there; when that article
+    has a title of its own, only such a split can be the home, and only when the headline fits there
+    better than it fits that article's opening (else it is a sub-headline and titles nothing).
+    """
     if not floating:
         return
     fit = HeadingFit([p.text for p in paragraphs if p.kind in CONTENT_KINDS])
 
-    def opening(group: list) -> str:
-        text = "".join(paragraphs[m].text for m in group[1] if paragraphs[m].kind in CONTENT_KINDS)
+    def window(members: list[int]) -> str:
+        """The first ``heading_fit_chars`` characters of the content paragraphs among ``members``."""
+        text = "".join(paragraphs[m].text for m in members if paragraphs[m].kind in CONTENT_KINDS)
         return text[:config.heading_fit_chars]
 
-    for head, above in floating:
-        if groups[above][2] is not None or not groups[above][3]:
-            continue  # below a titled article (a sub-headline) or above no text: it titles nothing
-        homes = [g for g, group in enumerate(groups) if group[2] is None and group[3]]
+    for head, _ in sorted(floating, reverse=True):  # bottom up: a split never moves a headline below it
+        above = next(g for g, group in enumerate(groups) if head in group[1])
+        if not groups[above][3]:
+            continue  # above no text: it titles nothing
         title = paragraphs[head].text
-        best = max(homes, key=lambda g: (fit(title, opening(groups[g])), g == above))
-        groups[best][2] = head
+        if groups[above][2] is None:
+            homes = [g for g, group in enumerate(groups) if group[2] is None and group[3]]
+            best = max(homes, key=lambda g: (fit(title, window(groups[g][1])), g == above))
+            groups[best][2] = head
+            continue
+        # Below a titled article: its own body, if printed there, begins inside that article: at the
+        # paragraph likeliest to open an article (by the reader) whose text fits the headline better
+        # than the article's opening does, where each headline fits its own part better than the
+        # other part. With no such paragraph it is a sub-headline of that article and titles nothing.
+        members = groups[above][1]
+        body = [m for m in members[:members.index(head)] if paragraphs[m].kind in CONTENT_KINDS]
+        own = paragraphs[groups[above][2]].text
+        for k in sorted(range(1, len(body)), key=lambda j: (-(paragraphs[body[j]].start_prob or 0.0), -j)):
+            lead = fit(title, paragraphs[body[k]].text[:config.heading_fit_chars])
+            upper, lower = window(body[:k]), window(body[k:])
+            if lead >= config.min_heading_fit and lead > fit(title, upper) and fit(own, upper) > fit(own, lower):
+                at = members.index(body[k])
+                groups[above][1] = members[:at]
+                groups.insert(above + 1, [DISPLACED, members[at:], head, True])
+                break
 
 
 def _rule_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, config: SegmentationConfig) -> list[Group]:

@@ -120,6 +120,17 @@ def gold_roles(page: dict) -> tuple[np.ndarray, list[int]]:
     return line_features(views), y
 
 
+def role_sequence(pages: list[dict]) -> dict[str, list]:
+    """`models.page_reader.RoleSequence` from simulated pages: a role may follow another when some
+    page shows it doing so."""
+    k = len(LINE_ROLES)
+    seen = np.zeros((k, k), dtype=bool)
+    for page in pages:
+        y = gold_roles(page)[1]
+        seen[y[:-1], y[1:]] = True
+    return {"allowed": seen.astype(int).tolist()}
+
+
 def dataset(pages: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
     for page in pages:
@@ -277,6 +288,26 @@ def add_boundary_stage(spec: dict[str, Any], train_pages: list[dict], val: list[
     return staged if with_stage > without else spec
 
 
+def add_role_sequence(spec: dict[str, Any], train: list[dict], val: list[dict], f1_without: float,
+                      results: dict[str, Any]) -> dict[str, Any]:
+    """Decode roles under the transitions the training pages show (`role_sequence`); kept only if
+    the simulated validation pages read better that way."""
+    staged = {**spec, "sequence": role_sequence(train)}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reader.json"
+        path.write_text(json.dumps(staged), encoding="utf-8")
+        tally = boundary_scores(val, str(path))
+    p, r, f1 = tally.prf()
+    kept = f1 > f1_without
+    results["role_sequence"] = {
+        "val_boundary_f1_without": round(f1_without, 4), "val_boundary_f1_with": round(f1, 4),
+        "val_boundary_precision_with": round(p, 4), "val_boundary_recall_with": round(r, 4),
+        "val_headless_recall_with": f"{tally.headless_hits}/{tally.headless_gold}", "kept": kept,
+    }
+    print("role sequence", json.dumps(results["role_sequence"]), flush=True)
+    return staged if kept else spec
+
+
 def split_articles(articles: list[Article], share: float, seed: int) -> tuple[list[Article], list[Article]]:
     """Training and validation pools, split by article."""
     order = sorted(articles, key=lambda a: a.source)
@@ -313,6 +344,7 @@ def train_reader(config: ReaderTrainingConfig, articles: list[Article]) -> dict[
             if f1 > best_f1:
                 best_kind, best_f1, best_spec = kind, f1, spec
     results["chosen"] = best_kind
+    best_spec = add_role_sequence(best_spec, train, val, best_f1, results)
     if config.theme_model != "none":
         stage_pages = simulate_pages(train_pool, config.boundary_pages,
                                      SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 2}), "stage")

@@ -69,3 +69,21 @@ def ends_sentence(text: str) -> bool:
     """True when ``text`` ends with a sentence-final mark, possibly followed by closing quotes."""
     core = strip_closers(text.rstrip())
     return bool(core) and core[-1] in SENTENCE_END
+
+
+def leaves_open(text: str) -> bool:
+    """True when ``text`` opens a bracket or a curly quote that it does not close (``印发《关于深化``).
+
+    Straight quotes are left out: they open and close alike. Text that leaves a bracket open goes on
+    in what follows it, so it can neither be a whole headline nor the end of a paragraph.
+    """
+    expected: list[str] = []
+    for ch in text:
+        if ch in CLOSER_OF:
+            expected.append(CLOSER_OF[ch])
+        elif expected and ch == expected[-1]:
+            expected.pop()
+        elif ch in CLOSER_OF.values() and ch in expected:
+            while expected and expected.pop() != ch:  # an unmatched inner opener: close through it
+                pass
+    return bool(expected)

@@ -27,7 +27,9 @@ import re
 import statistics
 from dataclasses import dataclass, field, replace
 
-from wenzhai.models.text.chars import CLAUSE_PUNCT, display_width, ends_sentence
+import numpy as np
+
+from wenzhai.models.text.chars import CLAUSE_PUNCT, display_width, ends_sentence, leaves_open
 from wenzhai.models.text.doubling import DEFAULT_MIN_CHARS, split_doubling
 from wenzhai.models.text.kinds import (
     is_author_line,
@@ -120,7 +122,7 @@ class Line:
     """One non-blank input line after character-level clean-up."""
 
     text: MappedText
-    indent: bool  # the raw line started with whitespace
+    indent: bool  # the raw line opened with an indent (`_indented`)
     blank_before: bool  # at least one blank line separates it from the previous non-blank line
     end: int  # input index just after the line (where its line break is)
     dropped: tuple[tuple[int, str], ...] = ()  # (input index, character) of a doubled line's second copies
@@ -157,6 +159,18 @@ def clean_line(
     return split_doubling(text, min_doubled_chars)
 
 
+def _indented(raw: str, start: int, end: int) -> bool:
+    """Does the line at ``raw[start:end]`` open with an indent?
+
+    Any leading whitespace is one, except a single half-width space before a digit or Latin letter:
+    that is the space of a spaced number (``减少至 2.7 万``) that the column wrap put at the line start.
+    """
+    if not raw[start].isspace():
+        return False
+    nxt = raw[start + 1] if start + 1 < end else ""
+    return not (raw[start] == " " and nxt.isascii() and nxt.isalnum())
+
+
 def clean_lines(raw: str, config: CleanConfig) -> list[Line]:
     """The non-blank lines of ``raw``, cleaned, with indent and blank-line marks."""
     lines: list[Line] = []
@@ -166,8 +180,7 @@ def clean_lines(raw: str, config: CleanConfig) -> list[Line]:
         if not text:
             blank_before = True
             continue
-        indent = raw[start].isspace()
-        lines.append(Line(text, indent, blank_before and bool(lines), end, tuple((i, raw[i]) for i in dropped)))
+        lines.append(Line(text, _indented(raw, start, end), blank_before and bool(lines), end, tuple((i, raw[i]) for i in dropped)))
         blank_before = False
     return lines
 
@@ -347,16 +360,49 @@ def _read_drafts(lines: list[Line], rule_drafts: list[_Draft], config: CleanConf
         for line in lines
     ]
     drafts: list[_Draft] = []
+    firsts: list[np.ndarray] = []  # role probabilities of each draft's first line
     roles, probs = reader.read(views)
-    start = reader.roles.index("start")
+    index = {role: k for k, role in enumerate(reader.roles)}
     for line, role, row in zip(lines, roles, probs, strict=True):
+        if role == "cont" and drafts and _heading_ends_here(drafts[-1], firsts[-1], line, row, index):
+            role = reader.best_opening(row)
+        elif role in ("start", "para") and drafts and _left_open(drafts[-1]):
+            role = "cont"  # a paragraph cannot end inside 《…》 or “…”: the line goes on with it
         if role == "cont" and drafts and not _closed_bracket(drafts[-1]):
             drafts[-1].lines.append(line)
             continue
         if role == "cont":  # nothing to continue: a closed 【…】 byline is complete
             role = reader.best_opening(row)
-        drafts.append(_Draft([line], _ROLE_KINDS[role], role=role, start_prob=float(row[start])))
+        drafts.append(_Draft([line], _ROLE_KINDS[role], role=role, start_prob=float(row[index["start"]])))
+        firsts.append(row)
     return _unfinished_lines_are_headlines(drafts, config.max_heading_chars)
+
+
+def _heading_ends_here(draft: _Draft, first: np.ndarray, line: Line, row: np.ndarray, index: dict[str, int]) -> bool:
+    """Does a headline stop before ``line``, which the reader would append to it?
+
+    A headline holds no clause or sentence: when ``line`` would bring one into it, either the
+    "headline" was the first line of a body paragraph, or the headline ended and ``line`` opens the
+    text below it (a headline as wide as a narrow column looks like wrapped text). The reader's own
+    probabilities choose: headline then an opening line, against a body opening then a continuation.
+    """
+    if draft.kind != "heading" or len(draft.lines) != 1 or not _brings_clause(draft, line):
+        return False
+    opening = max(row[k] for role, k in index.items() if role != "cont")
+    as_heading = first[index["heading"]] + first[index["heading_above"]]
+    as_body = max(first[index["start"]], first[index["para"]])
+    return as_heading * opening > as_body * row[index["cont"]]
+
+
+def _brings_clause(draft: _Draft, line: Line) -> bool:
+    joined = _joined([*draft.lines, line]).text
+    return ends_sentence(joined) or any(ch in CLAUSE_PUNCT for ch in joined)
+
+
+def _left_open(draft: _Draft) -> bool:
+    """A body paragraph that stops mid-sentence inside an open bracket or quote."""
+    text = _joined(draft.lines).text
+    return draft.kind == "body" and not ends_sentence(text) and leaves_open(text)
 
 
 def _unfinished_lines_are_headlines(drafts: list[_Draft], max_chars: int) -> list[_Draft]:
@@ -375,7 +421,7 @@ def _unfinished_lines_are_headlines(drafts: list[_Draft], max_chars: int) -> lis
     for draft, nxt in zip(drafts, drafts[1:], strict=False):
         text = draft.lines[0].text.text
         if (draft.kind == "body" and len(draft.lines) == 1 and nxt.kind != "byline" and not ends_sentence(text)
-                and is_heading_text(text, max_chars) and draft.role in ("start", "para")):
+                and not leaves_open(text) and is_heading_text(text, max_chars) and draft.role in ("start", "para")):
             draft.kind, draft.role = "heading", "heading"
     return drafts
 

@@ -90,3 +90,33 @@ def test_reader_finds_headlines_bylines_and_articles():
     assert [s.title for s in segments] == ["两会前瞻稳就业促发展", "乡村道路修到家门口"]
     assert segments[0].text.startswith("记者今天从人力资源社会保障部获悉")
     assert [d.reason for d in segments[0].dropped] == ["doubled print", "byline"]
+
+
+
+def test_role_sequence_never_continues_a_headline():
+    # the line model alone: headline, then "cont" (0.6) for the line below; heading -> cont is not allowed
+    from wenzhai.models.page_reader import LINE_ROLES, RoleSequence
+
+    allowed = [[1] * 6 for _ in LINE_ROLES]
+    allowed[LINE_ROLES.index("heading")] = [0, 0, 1, 0, 0, 1]
+    probs = np.array([[0.0, 0.05, 0.05, 0.9, 0.0, 0.0], [0.6, 0.05, 0.3, 0.05, 0.0, 0.0]])
+    roles = [LINE_ROLES[i] for i in RoleSequence({"allowed": allowed}).decode(probs)]
+    assert roles == ["heading", "start"]
+    free = RoleSequence({"allowed": [[1] * 6 for _ in LINE_ROLES]}).decode(probs)
+    assert [LINE_ROLES[i] for i in free] == ["heading", "cont"]
+
+
+def test_shipped_reader_decodes_roles_as_a_sequence():
+    assert load_reader().sequence is not None
+
+def test_a_line_that_leaves_a_title_mark_open_is_no_headline():
+    page = (
+        "营商环境持续优化\n\n"
+        "国务院日前印发《关于深化\n\n"
+        "审批制度改革的意见》，部署\n"
+        "在全国范围内推行一系列便\n"
+        "利企业的改革措施。\n"
+    )
+    segments = segment_page(clean_page(page))
+    assert [s.title for s in segments] == ["营商环境持续优化"]
+    assert segments[0].text.startswith("国务院日前印发《关于深化审批制度改革的意见》，部署")

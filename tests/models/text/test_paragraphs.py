@@ -195,3 +195,15 @@ def test_non_string_input_is_a_clear_error():
 def test_config_is_validated(field, value):
     with pytest.raises(ValueError, match=f"CleanConfig.{field}"):
         CleanConfig(**{field: value})
+
+
+def test_spaced_number_wrapped_to_a_line_start_is_no_indent():
+    # `3.5 万` printed with spaces; the column wrap put the space before 3.5 at a line start
+    raw = "全市新增就业岗位由去年的\n 3.5 万个增加到今年的\n 4.2 万个。\n"
+    assert [p.text for p in clean_page(raw)] == ["全市新增就业岗位由去年的3.5万个增加到今年的4.2万个。"]
+
+
+def test_a_full_width_or_double_space_indent_is_still_an_indent():
+    for indent in ("　　", "  ", " "):
+        raw = f"第一段的文字写在这里，\n没有结束。\n{indent}第二段开始了。\n"
+        assert len(clean_page(raw)) == 2, repr(indent)
