@@ -476,13 +476,13 @@ def _place_displaced(paragraphs: list[Paragraph], groups: list[list], floating: 
                      config: SegmentationConfig) -> None:
     """Give each displaced headline the article it titles (see `_read_groups`).
 
-    Column order prints a headline below its own body, so that body ends just above it; where it
-    begins is the question. The homes compared: every untitled article on the page (from its
-    opening) and, inside the article just above, every paragraph where the headline's body could
-    begin (from there to the headline). The headline's characters decide (`HeadingFit`; the article
-    just above wins ties). A body found inside the article above splits it there; when that article
-    has a title of its own, only such a split can be the home, and only when the headline fits there
-    better than it fits that article's opening (else it is a sub-headline and titles nothing).
+    Column order prints a headline below its own body, so that body ends just above it. Below an
+    untitled article, the headline titles the untitled article on the page whose opening fits it best
+    (`HeadingFit`; the article just above wins ties). Below a titled article, its body can only lie
+    inside that article: it begins at the paragraph the reader finds likeliest to open an article
+    among those that fit the headline better than the text above them does, where the article's own
+    headline fits the text above better than the text from there on; that splits the article. With
+    no such paragraph it is a sub-headline and titles nothing.
     """
     if not floating:
         return
@@ -503,10 +503,7 @@ def _place_displaced(paragraphs: list[Paragraph], groups: list[list], floating: 
             best = max(homes, key=lambda g: (fit(title, window(groups[g][1])), g == above))
             groups[best][2] = head
             continue
-        # Below a titled article: its own body, if printed there, begins inside that article: at the
-        # paragraph likeliest to open an article (by the reader) whose text fits the headline better
-        # than the article's opening does, where each headline fits its own part better than the
-        # other part. With no such paragraph it is a sub-headline of that article and titles nothing.
+        # below a titled article: split it where the headline's body begins, if anywhere (docstring)
         members = groups[above][1]
         body = [m for m in members[:members.index(head)] if paragraphs[m].kind in CONTENT_KINDS]
         own = paragraphs[groups[above][2]].text

@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import random
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,24 +122,39 @@ def gold_roles(page: dict) -> tuple[np.ndarray, list[int]]:
     return line_features(views), y
 
 
-def role_sequence(pages: list[dict]) -> dict[str, list]:
-    """`models.page_reader.RoleSequence` from simulated pages: a role may follow another when some
-    page shows it doing so."""
+def role_sequence(page_roles: list[list[int]]) -> dict[str, list]:
+    """`models.page_reader.RoleSequence` from the gold roles of simulated pages (one list per page):
+    a role may follow another when some page shows it doing so."""
     k = len(LINE_ROLES)
     seen = np.zeros((k, k), dtype=bool)
-    for page in pages:
-        y = gold_roles(page)[1]
+    for y in page_roles:
         seen[y[:-1], y[1:]] = True
     return {"allowed": seen.astype(int).tolist()}
 
 
-def dataset(pages: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    xs, ys = [], []
+def dataset(pages: list[dict]) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+    """Features and gold roles of every line of ``pages``, and the roles page by page."""
+    xs, page_roles = [], []
     for page in pages:
         x, y = gold_roles(page)
         xs.append(x)
-        ys += y
-    return np.vstack(xs), np.asarray(ys)
+        page_roles.append(y)
+    return np.vstack(xs), np.asarray([r for y in page_roles for r in y]), page_roles
+
+
+@contextmanager
+def reader_file(spec: dict[str, Any]) -> Iterator[str]:
+    """``spec`` written to a temporary reader JSON, for the reading path that loads readers by path;
+    the loader's cache forgets it afterwards."""
+    from wenzhai.models.page_reader import _load_cached
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reader.json"
+        path.write_text(json.dumps(spec), encoding="utf-8")
+        try:
+            yield str(path)
+        finally:
+            _load_cached.cache_clear()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -268,18 +285,13 @@ def add_boundary_stage(spec: dict[str, Any], train_pages: list[dict], val: list[
     from wenzhai.models.loading import load_classifier
 
     scorer = load_classifier(None if config.theme_model == "default" else config.theme_model)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "reader.json"
-        path.write_text(json.dumps(spec), encoding="utf-8")
-        x, y = boundary_dataset(train_pages, str(path), scorer, SegmentationConfig().prob_window)
-        without = boundary_scores(val, str(path), scorer).prf()[2]
-        staged = {**spec, "boundary": fit_boundary(x, y, config)}
-        path.write_text(json.dumps(staged), encoding="utf-8")
-        from wenzhai.models.page_reader import _load_cached
-
-        _load_cached.cache_clear()
-        tally = boundary_scores(val, str(path), scorer)
-        with_stage = tally.prf()[2]
+    with reader_file(spec) as path:
+        x, y = boundary_dataset(train_pages, path, scorer, SegmentationConfig().prob_window)
+        without = boundary_scores(val, path, scorer).prf()[2]
+    staged = {**spec, "boundary": fit_boundary(x, y, config)}
+    with reader_file(staged) as path:
+        tally = boundary_scores(val, path, scorer)
+    with_stage = tally.prf()[2]
     results["boundary_stage"] = {
         "rows": len(y), "val_boundary_f1_roles_only": round(without, 4), "val_boundary_f1_with_stage": round(with_stage, 4),
         "val_headless_recall_with_stage": f"{tally.headless_hits}/{tally.headless_gold}", "kept": with_stage > without,
@@ -288,15 +300,13 @@ def add_boundary_stage(spec: dict[str, Any], train_pages: list[dict], val: list[
     return staged if with_stage > without else spec
 
 
-def add_role_sequence(spec: dict[str, Any], train: list[dict], val: list[dict], f1_without: float,
+def add_role_sequence(spec: dict[str, Any], train_roles: list[list[int]], val: list[dict], f1_without: float,
                       results: dict[str, Any]) -> dict[str, Any]:
     """Decode roles under the transitions the training pages show (`role_sequence`); kept only if
     the simulated validation pages read better that way."""
-    staged = {**spec, "sequence": role_sequence(train)}
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "reader.json"
-        path.write_text(json.dumps(staged), encoding="utf-8")
-        tally = boundary_scores(val, str(path))
+    staged = {**spec, "sequence": role_sequence(train_roles)}
+    with reader_file(staged) as path:
+        tally = boundary_scores(val, path)
     p, r, f1 = tally.prf()
     kept = f1 > f1_without
     results["role_sequence"] = {
@@ -322,29 +332,27 @@ def train_reader(config: ReaderTrainingConfig, articles: list[Article]) -> dict[
     sim = config.simulator
     train = simulate_pages(train_pool, config.train_pages, sim, "train")
     val = simulate_pages(val_pool, config.val_pages, SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 1}), "val")
-    x, y = dataset(train)
-    xv, yv = dataset(val)
+    x, y, train_roles = dataset(train)
+    xv, yv, _ = dataset(val)
     results: dict[str, Any] = {"train_lines": len(y), "val_lines": len(yv), "kinds": {}}
     best_kind, best_f1, best_spec = None, -1.0, None
-    with tempfile.TemporaryDirectory() as tmp:
-        for kind in config.kinds:
-            model = fit_linear(x, y, config) if kind == "linear" else fit_trees(x, y, config)
-            spec = reader_spec(kind, model)
-            path = Path(tmp) / f"{kind}.json"
-            path.write_text(json.dumps(spec), encoding="utf-8")
-            tally = boundary_scores(val, str(path))
-            p, r, f1 = tally.prf()
-            results["kinds"][kind] = {
-                **line_scores(PageReader.from_spec(spec), xv, yv),
-                "boundary_precision": round(p, 4), "boundary_recall": round(r, 4), "boundary_f1": round(f1, 4),
-                "headless_recall": f"{tally.headless_hits}/{tally.headless_gold}",
-                "title_accuracy": round(tally.title_right / max(1, tally.hits), 4),
-            }
-            print(kind, json.dumps(results["kinds"][kind]), flush=True)
-            if f1 > best_f1:
-                best_kind, best_f1, best_spec = kind, f1, spec
+    for kind in config.kinds:
+        model = fit_linear(x, y, config) if kind == "linear" else fit_trees(x, y, config)
+        spec = reader_spec(kind, model)
+        with reader_file(spec) as path:
+            tally = boundary_scores(val, path)
+        p, r, f1 = tally.prf()
+        results["kinds"][kind] = {
+            **line_scores(PageReader.from_spec(spec), xv, yv),
+            "boundary_precision": round(p, 4), "boundary_recall": round(r, 4), "boundary_f1": round(f1, 4),
+            "headless_recall": f"{tally.headless_hits}/{tally.headless_gold}",
+            "title_accuracy": round(tally.title_right / max(1, tally.hits), 4),
+        }
+        print(kind, json.dumps(results["kinds"][kind]), flush=True)
+        if f1 > best_f1:
+            best_kind, best_f1, best_spec = kind, f1, spec
     results["chosen"] = best_kind
-    best_spec = add_role_sequence(best_spec, train, val, best_f1, results)
+    best_spec = add_role_sequence(best_spec, train_roles, val, best_f1, results)
     if config.theme_model != "none":
         stage_pages = simulate_pages(train_pool, config.boundary_pages,
                                      SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 2}), "stage")

@@ -27,8 +27,6 @@ import re
 import statistics
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
 from wenzhai.models.text.chars import CLAUSE_PUNCT, display_width, ends_sentence, leaves_open
 from wenzhai.models.text.doubling import DEFAULT_MIN_CHARS, split_doubling
 from wenzhai.models.text.kinds import (
@@ -360,43 +358,18 @@ def _read_drafts(lines: list[Line], rule_drafts: list[_Draft], config: CleanConf
         for line in lines
     ]
     drafts: list[_Draft] = []
-    firsts: list[np.ndarray] = []  # role probabilities of each draft's first line
     roles, probs = reader.read(views)
-    index = {role: k for k, role in enumerate(reader.roles)}
+    start = reader.roles.index("start")
     for line, role, row in zip(lines, roles, probs, strict=True):
-        if role == "cont" and drafts and _heading_ends_here(drafts[-1], firsts[-1], line, row, index):
-            role = reader.best_opening(row)
-        elif role in ("start", "para") and drafts and _left_open(drafts[-1]):
+        if role in ("start", "para") and drafts and _left_open(drafts[-1]):
             role = "cont"  # a paragraph cannot end inside 《…》 or “…”: the line goes on with it
         if role == "cont" and drafts and not _closed_bracket(drafts[-1]):
             drafts[-1].lines.append(line)
             continue
         if role == "cont":  # nothing to continue: a closed 【…】 byline is complete
             role = reader.best_opening(row)
-        drafts.append(_Draft([line], _ROLE_KINDS[role], role=role, start_prob=float(row[index["start"]])))
-        firsts.append(row)
+        drafts.append(_Draft([line], _ROLE_KINDS[role], role=role, start_prob=float(row[start])))
     return _unfinished_lines_are_headlines(drafts, config.max_heading_chars)
-
-
-def _heading_ends_here(draft: _Draft, first: np.ndarray, line: Line, row: np.ndarray, index: dict[str, int]) -> bool:
-    """Does a headline stop before ``line``, which the reader would append to it?
-
-    A headline holds no clause or sentence: when ``line`` would bring one into it, either the
-    "headline" was the first line of a body paragraph, or the headline ended and ``line`` opens the
-    text below it (a headline as wide as a narrow column looks like wrapped text). The reader's own
-    probabilities choose: headline then an opening line, against a body opening then a continuation.
-    """
-    if draft.kind != "heading" or len(draft.lines) != 1 or not _brings_clause(draft, line):
-        return False
-    opening = max(row[k] for role, k in index.items() if role != "cont")
-    as_heading = first[index["heading"]] + first[index["heading_above"]]
-    as_body = max(first[index["start"]], first[index["para"]])
-    return as_heading * opening > as_body * row[index["cont"]]
-
-
-def _brings_clause(draft: _Draft, line: Line) -> bool:
-    joined = _joined([*draft.lines, line]).text
-    return ends_sentence(joined) or any(ch in CLAUSE_PUNCT for ch in joined)
 
 
 def _left_open(draft: _Draft) -> bool:
