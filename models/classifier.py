@@ -194,10 +194,23 @@ class ThemeClassifier:
 
     def logits(self, texts: list[str]) -> np.ndarray:
         """Uncalibrated per-text logits; long texts are windowed and aggregated, never truncated."""
+        return self.weighted_logits(texts)[0]
+
+    def weighted_logits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per-text logits and the tokens behind each (its windows' lengths summed).
+
+        The weights let a caller combine texts without reading them again: the token-weighted mean
+        of several texts' logits is exactly :func:`aggregate_window_logits` over all their windows
+        (``Pipeline.analyze`` tags a segment from its paragraphs' logits this way).
+        """
         if not texts:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
+            return np.zeros((0, len(self.labels)), dtype=np.float32), np.zeros(0, dtype=np.float64)
         windows = encode_windows(self.tokenizer, texts, self.settings.max_length, self.settings.window_stride)
-        return aggregate_window_logits(self.window_logits(windows.input_ids), windows, len(texts))
+        logits = aggregate_window_logits(self.window_logits(windows.input_ids), windows, len(texts))
+        weights = np.zeros(len(texts), dtype=np.float64)
+        for owner, ids in zip(windows.owner, windows.input_ids, strict=True):
+            weights[owner] += len(ids)
+        return logits, weights
 
     def window_logits(self, input_ids: list[list[int]]) -> np.ndarray:
         """Uncalibrated logits of each token window (ids with special tokens), in order.
@@ -227,7 +240,11 @@ class ThemeClassifier:
         """
         if clean:
             texts = [clean_text(t) if t.strip() else t for t in texts]
-        probs = softmax(self.logits(texts), self.settings.temperature)
+        return self.probabilities(self.logits(texts), texts)
+
+    def probabilities(self, logits: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Calibrated probabilities from :meth:`logits` rows of ``texts`` (see :meth:`predict_proba`)."""
+        probs = softmax(logits, self.settings.temperature)
         if "other" in self.labels:
             other = self.labels.index("other")
             rest = (1.0 - NON_CHINESE_OTHER_PROB) / (len(self.labels) - 1)

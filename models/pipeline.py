@@ -40,6 +40,12 @@ class ThemeScorer(Protocol):
 
     def predict(self, texts: list[str], clean: bool = True) -> list[ThemePrediction]: ...
 
+    def weighted_logits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def probabilities(self, logits: np.ndarray, texts: list[str]) -> np.ndarray: ...
+
+    def describe(self, probs: np.ndarray) -> ThemePrediction: ...
+
     def info(self) -> dict[str, str]: ...
 
 
@@ -55,6 +61,29 @@ class SentenceSummarizer(Protocol):
     ) -> list[SummarySentence]: ...
 
 
+SEGMENT_THEME_MODES = ("paragraphs", "reread")
+
+
+@dataclass(frozen=True)
+class ParagraphPass:
+    """The encoder's one read of a page: logits and token weights per paragraph of ``paragraphs``."""
+
+    paragraphs: list[Paragraph]
+    logits: np.ndarray
+    weights: np.ndarray
+
+    def rows(self, paragraphs: tuple[Paragraph, ...]) -> list[int] | None:
+        """Row numbers of ``paragraphs`` (the same objects), or None when one was not in the pass."""
+        index = {id(p): i for i, p in enumerate(self.paragraphs)}
+        rows = [index.get(id(p)) for p in paragraphs]
+        return None if any(r is None for r in rows) else rows  # type: ignore[return-value]
+
+    def combined(self, rows: list[int]) -> np.ndarray:
+        """Token-weighted mean of the rows' logits: what the windows of their joined text would give."""
+        w = self.weights[rows]
+        return (self.logits[rows] * w[:, None]).sum(axis=0) / max(float(w.sum()), 1.0)
+
+
 @dataclass
 class PipelineConfig:
     """Knobs of the analysis that are not model weights."""
@@ -68,6 +97,14 @@ class PipelineConfig:
     )
     segment_summary_sentences: int = field(default=2, metadata={"help": "Sentences per segment summary."})
     keywords: int = field(default=5, metadata={"help": "Keywords per segment and for the page (with a summariser)."})
+    segment_themes: str = field(
+        default="paragraphs",
+        metadata={
+            "help": "How a segment's theme is read: 'paragraphs' combines the logits of its paragraphs from the "
+            "one encoder pass segmentation already made (token-weighted, as windows of one text are), "
+            "'reread' encodes the segment's text again (about one more pass over the page)."
+        },
+    )
     segmentation: SegmentationConfig = field(default_factory=SegmentationConfig)
 
     def __post_init__(self) -> None:
@@ -79,6 +116,8 @@ class PipelineConfig:
             raise ValueError("segment_summary_sentences must be between 1 and 20")
         if not 1 <= self.keywords <= 50:
             raise ValueError("keywords must be between 1 and 50")
+        if self.segment_themes not in SEGMENT_THEME_MODES:
+            raise ValueError(f"segment_themes must be one of {', '.join(SEGMENT_THEME_MODES)}, got {self.segment_themes!r}")
 
 
 class Pipeline:
@@ -107,10 +146,14 @@ class Pipeline:
         text = check_text(raw)
         paragraphs = clean_page(text)
         probs = None
+        read: ParagraphPass | None = None
         if self.classifier is not None and paragraphs:
-            probs = self.classifier.predict_proba([p.text for p in paragraphs], clean=False)
+            texts = [p.text for p in paragraphs]
+            logits, weights = self.classifier.weighted_logits(texts)
+            probs = self.classifier.probabilities(logits, texts)
+            read = ParagraphPass(paragraphs, logits, weights)
         segments = segment_page(paragraphs, paragraph_probs=probs, config=self.config.segmentation)
-        results = self._tag_segments(segments)
+        results = self._tag_segments(segments, read)
         n_summary = (self.config.summary_sentences if summary_sentences is None
                      else check_summary_sentences(summary_sentences))
         summary: list[SummarySentence] = []
@@ -138,7 +181,7 @@ class Pipeline:
             result.keywords = words
         return extract_keywords("\n".join(r.text for r in results), n)
 
-    def _tag_segments(self, segments: list[Segment]) -> list[SegmentResult]:
+    def _tag_segments(self, segments: list[Segment], read: ParagraphPass | None = None) -> list[SegmentResult]:
         results = [
             SegmentResult(
                 title=seg.title, text=segment_text(seg), span=list(seg.span), theme=None, scores=None, secondary=None,
@@ -151,10 +194,32 @@ class Pipeline:
             for seg in segments
         ]
         if self.classifier is not None and results:
-            predictions = self.classifier.predict([r.text for r in results], clean=False)
-            for result, prediction in zip(results, predictions, strict=True):
+            for result, prediction in zip(results, self._segment_themes(segments, results, read), strict=True):
                 result.tag(prediction)
         return results
+
+    def _segment_themes(
+        self, segments: list[Segment], results: list[SegmentResult], read: ParagraphPass | None
+    ) -> list[ThemePrediction]:
+        """Each segment's theme: from its paragraphs' logits of the page's one pass, or by reading it again.
+
+        A segment is read again only in 'reread' mode, or when one of its paragraphs was not in the pass.
+        """
+        assert self.classifier is not None
+        texts = [r.text for r in results]
+        logits: list[np.ndarray | None] = [None] * len(segments)
+        if read is not None and self.config.segment_themes == "paragraphs":
+            for i, seg in enumerate(segments):
+                rows = read.rows(seg.content or seg.paragraphs)  # what segment_text reads
+                if rows:
+                    logits[i] = read.combined(rows)
+        missing = [i for i, row in enumerate(logits) if row is None]
+        if missing:
+            again = self.classifier.weighted_logits([texts[i] for i in missing])[0]
+            for i, row in zip(missing, again, strict=True):
+                logits[i] = row
+        probs = self.classifier.probabilities(np.stack(logits), texts)  # type: ignore[arg-type]
+        return [self.classifier.describe(p) for p in probs]
 
     def _add_segment_summaries(self, segments: list[Segment], results: list[SegmentResult]) -> None:
         limit = self.config.segment_summary_min_chars

@@ -4,28 +4,44 @@ import numpy as np
 import pytest
 
 from wenzhai.models.inputs import InputError
-from wenzhai.models.pipeline import Pipeline
+from wenzhai.models.pipeline import Pipeline, PipelineConfig
 from wenzhai.models.results import ThemePrediction, to_json
+from wenzhai.models.text import clean_page
 from wenzhai.models.themes import LABELS
 
 
 class KeywordScorer:
-    """Scores 'rural' for texts with 村, 'digital' for 证, else 'other' — enough to test plumbing."""
+    """Scores 'rural' for texts with 村, 'digital' for 证, else 'other' — enough to test plumbing.
+
+    Logits are log-probabilities and each text weighs its length, so combining paragraphs behaves
+    like a real classifier's token-weighted windows.
+    """
 
     labels = LABELS
 
-    def predict_proba(self, texts, clean=True):
+    def __init__(self):
+        self.read = []  # every text handed to weighted_logits, in order
+
+    def weighted_logits(self, texts):
+        self.read.extend(texts)
         out = np.full((len(texts), len(LABELS)), 0.05, dtype=np.float32)
         for i, t in enumerate(texts):
             j = 0 if "村" in t else 2 if "证" in t else 4
             out[i, j] = 0.8
-        return out
+        return np.log(out), np.array([max(len(t), 1) for t in texts], dtype=float)
+
+    def probabilities(self, logits, texts):
+        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, texts, clean=True):
+        return self.probabilities(self.weighted_logits(texts)[0], texts)
+
+    def describe(self, p):
+        return ThemePrediction(theme=LABELS[int(np.argmax(p))], scores=dict(zip(LABELS, map(float, p), strict=True)), secondary=[])
 
     def predict(self, texts, clean=True):
-        return [
-            ThemePrediction(theme=LABELS[int(np.argmax(p))], scores=dict(zip(LABELS, map(float, p), strict=True)), secondary=[])
-            for p in self.predict_proba(texts, clean)
-        ]
+        return [self.describe(p) for p in self.predict_proba(texts, clean)]
 
     def info(self):
         return {"name": "keyword-fake", "version": "t"}
@@ -80,3 +96,33 @@ def test_dropped_text_is_reported_with_its_reason_and_place(seed_page):
     credits = [d for d in dropped if d.reason == "byline" and "摄" in d.text]
     assert credits and not any(seg.title and "摄" in seg.title for seg in result.segments)
     assert all("dropped" in row for row in to_json(result)["segments"])
+
+
+def test_segment_themes_come_from_the_paragraph_pass_without_reading_the_page_again(seed_page):
+    """One encoder pass: every text the classifier reads is a paragraph, each read once."""
+    scorer = KeywordScorer()
+    result = Pipeline(classifier=scorer).analyze(seed_page, summary_sentences=0)
+    assert len(result.segments) > 1
+    assert scorer.read == [p.text for p in clean_page(seed_page)]
+    paragraphs_read = len(scorer.read)
+    reread = KeywordScorer()
+    Pipeline(classifier=reread, config=PipelineConfig(segment_themes="reread")).analyze(seed_page, summary_sentences=0)
+    assert len(reread.read) == paragraphs_read + len(result.segments)
+
+
+def test_a_segment_theme_from_paragraphs_is_the_token_weighted_mean_of_their_logits():
+    """Two 村 paragraphs outweigh one shorter 证 paragraph: the length-weighted mean decides."""
+    page = "乡村建设的新变化在村里处处可见，村民说日子越过越好。\n村里修了路，也建起了文化礼堂和卫生室，村集体经济逐年增长。\n办证可以在网上完成。"
+    scorer = KeywordScorer()
+    result = Pipeline(classifier=scorer).analyze(page, summary_sentences=0)
+    assert len(result.segments) == 1
+    logits, weights = scorer.weighted_logits([line for line in page.split("\n")])
+    mean = (logits * weights[:, None]).sum(axis=0) / weights.sum()
+    expected = scorer.probabilities(mean[None], [page])[0]
+    assert result.segments[0].theme == "rural_construction"
+    assert [result.segments[0].scores[label] for label in LABELS] == pytest.approx(list(expected), abs=1e-3)
+
+
+def test_segment_themes_mode_is_validated():
+    with pytest.raises(ValueError, match="segment_themes"):
+        PipelineConfig(segment_themes="twice")
