@@ -120,3 +120,13 @@ def test_a_line_that_leaves_a_title_mark_open_is_no_headline():
     segments = segment_page(clean_page(page))
     assert [s.title for s in segments] == ["营商环境持续优化"]
     assert segments[0].text.startswith("国务院日前印发《关于深化审批制度改革的意见》，部署")
+
+
+def test_trees_walked_in_chunks_give_the_same_probabilities(monkeypatch):
+    """Long pages are scored a chunk of lines at a time (flat memory), with identical results."""
+    model = load_reader().model
+    assert isinstance(model, TreeEnsemble)
+    x = np.random.default_rng(1).normal(size=(1300, len(FEATURE_NAMES)))
+    whole = model._predict_chunk(x)
+    monkeypatch.setattr(TreeEnsemble, "CHUNK_ROWS", 100)
+    assert np.array_equal(model.predict_proba(x), whole)
