@@ -31,7 +31,7 @@ from wenzhai.models.sentence_embedder import (
 from wenzhai.models.text import clean_text
 from wenzhai.models.themes import THEMES
 from wenzhai.models.tokenization import TextTokenizer
-from wenzhai.models.windows import aggregate_window_logits, encode_windows
+from wenzhai.models.windows import encode_windows, pool_logits
 
 
 @dataclass
@@ -200,17 +200,14 @@ class ThemeClassifier:
         """Per-text logits and the tokens behind each (its windows' lengths summed).
 
         The weights let a caller combine texts without reading them again: the token-weighted mean
-        of several texts' logits is exactly :func:`aggregate_window_logits` over all their windows
+        of several texts' logits is exactly the pooling of all their windows (:func:`models.windows.pool_logits`)
         (``Pipeline.analyze`` tags a segment from its paragraphs' logits this way).
         """
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32), np.zeros(0, dtype=np.float64)
         windows = encode_windows(self.tokenizer, texts, self.settings.max_length, self.settings.window_stride)
-        logits = aggregate_window_logits(self.window_logits(windows.input_ids), windows, len(texts))
-        weights = np.zeros(len(texts), dtype=np.float64)
-        for owner, ids in zip(windows.owner, windows.input_ids, strict=True):
-            weights[owner] += len(ids)
-        return logits, weights
+        lengths = np.array([len(ids) for ids in windows.input_ids], dtype=np.float64)
+        return pool_logits(self.window_logits(windows.input_ids), lengths, windows.owner, len(texts))
 
     def window_logits(self, input_ids: list[list[int]]) -> np.ndarray:
         """Uncalibrated logits of each token window (ids with special tokens), in order.

@@ -7,6 +7,7 @@ output shape is defined once, in :mod:`wenzhai.models.results`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -24,6 +25,7 @@ from wenzhai.models.results import (
 from wenzhai.models.segmentation import Segment, SegmentationConfig, segment_page
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget, check_summary_sentences
 from wenzhai.models.text import Paragraph, clean_page
+from wenzhai.models.windows import pool_logits
 
 
 def segment_text(seg: Segment) -> str:
@@ -72,16 +74,18 @@ class ParagraphPass:
     logits: np.ndarray
     weights: np.ndarray
 
+    @cached_property
+    def _row_of(self) -> dict[int, int]:
+        return {id(p): i for i, p in enumerate(self.paragraphs)}
+
     def rows(self, paragraphs: tuple[Paragraph, ...]) -> list[int] | None:
         """Row numbers of ``paragraphs`` (the same objects), or None when one was not in the pass."""
-        index = {id(p): i for i, p in enumerate(self.paragraphs)}
-        rows = [index.get(id(p)) for p in paragraphs]
+        rows = [self._row_of.get(id(p)) for p in paragraphs]
         return None if any(r is None for r in rows) else rows  # type: ignore[return-value]
 
     def combined(self, rows: list[int]) -> np.ndarray:
-        """Token-weighted mean of the rows' logits: what the windows of their joined text would give."""
-        w = self.weights[rows]
-        return (self.logits[rows] * w[:, None]).sum(axis=0) / max(float(w.sum()), 1.0)
+        """The rows' logits pooled by token weight: what the windows of their joined text would give."""
+        return pool_logits(self.logits[rows], self.weights[rows], [0] * len(rows), 1)[0][0]
 
 
 @dataclass

@@ -41,14 +41,27 @@ def aggregate_window_logits(window_logits: np.ndarray, windows: Windows, n_texts
     A length-weighted mean of logits lets every part of a long segment vote in proportion to how much
     text it holds; the last, often short, window cannot outvote the rest.
     """
-    out = np.zeros((n_texts, window_logits.shape[1]), dtype=np.float64)
-    weight = np.zeros(n_texts, dtype=np.float64)
-    for row, (owner, ids) in enumerate(zip(windows.owner, windows.input_ids, strict=True)):
-        out[owner] += len(ids) * window_logits[row]
-        weight[owner] += len(ids)
-    if np.any(weight == 0):
+    lengths = np.array([len(ids) for ids in windows.input_ids], dtype=np.float64)
+    return pool_logits(window_logits, lengths, windows.owner, n_texts)[0]
+
+
+def pool_logits(
+    logits: np.ndarray, weights: np.ndarray, owner: list[int] | np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean of the ``logits`` rows of each group (``owner[i]`` = row i's group), and each
+    group's total weight.
+
+    One mechanism for windows pooled into their text and for texts pooled into a larger one (a
+    segment from its paragraphs' logits): the totals of one pooling are the weights of the next, so
+    pooling paragraphs gives what pooling all their windows at once would.
+    """
+    out = np.zeros((n_groups, logits.shape[1]), dtype=np.float64)
+    total = np.zeros(n_groups, dtype=np.float64)
+    np.add.at(out, owner, weights[:, None] * logits)
+    np.add.at(total, owner, weights)
+    if np.any(total == 0):
         raise ValueError("every text needs at least one window")
-    return (out / weight[:, None]).astype(np.float32)
+    return (out / total[:, None]).astype(np.float32), total
 
 
 def length_sorted_batches(lengths: list[int], batch_size: int, max_tokens: int | None = None) -> list[list[int]]:
