@@ -41,6 +41,7 @@ from wenzhai.models.sentence_embedder import EmbedderSettings, EncoderEmbedder
 from wenzhai.models.summary_budget import Budget, select_sentences
 from wenzhai.models.summary_scorer import DEFAULT_SCORER_PATH, SentenceScorer, sentence_features
 from wenzhai.models.text import Paragraph, clean_page, span_of
+from wenzhai.models.text.kinds import is_caption_text
 from wenzhai.models.text.sentences import DEFAULT_MAX_QUOTE_CHARS, _gap_depths, sentence_bounds
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
@@ -161,8 +162,10 @@ HEADLINE_LIKE_CHARS = 16
 
 
 def is_credit(sentence: str) -> bool:
-    """A photo or author credit (never summary material, whatever the paragraph was taken for)."""
-    return bool(_CREDIT.search(sentence.strip()))
+    """A photo or author credit, or a photo caption (never summary material, whatever the paragraph
+    was taken for)."""
+    sentence = sentence.strip()
+    return bool(_CREDIT.search(sentence)) or is_caption_text(sentence)
 
 
 def document_title(paragraphs: Sequence[Paragraph]) -> str:

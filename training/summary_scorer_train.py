@@ -26,6 +26,7 @@ import hashlib
 import json
 import statistics
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ from wenzhai.models.summary_budget import Budget, select_sentences
 from wenzhai.models.summary_scorer import FEATURE_NAMES, SentenceScorer
 from wenzhai.models.text import CleanConfig, clean_page
 from wenzhai.training.summary_rouge import make_scorer, rouge_f1
-from wenzhai.training.summary_sources import TitledText, dev_windows, distant_documents
+from wenzhai.training.summary_sources import REFERENCES, TitledText, dev_windows, distant_documents
 
 VARIANTS = ("linear", "mlp")
 
@@ -62,8 +63,8 @@ def is_validation(doc_id: str, share: float = 0.15) -> bool:
 
 def reads_title(doc: TitledText) -> bool:
     """Half of the titled articles are shown with their title (a summariser reads headlines when a
-    text has them), half without (plain text has none); LCSTS summaries are never shown."""
-    return doc.source != "lcsts" and is_validation("title:" + doc.id, 0.5)
+    text has them), half without (plain text has none); LCSTS rows have no headline to show."""
+    return bool(doc.headline) and is_validation("title:" + doc.id, 0.5)
 
 
 def cached_embeddings(texts: Sequence[str], embed, key: str, cache_dir: Path) -> dict[str, np.ndarray]:
@@ -106,7 +107,7 @@ def build_examples(
     for doc in docs:
         paragraphs = clean_page(doc.text, CleanConfig(reader=reader))
         parsed.append((doc, paragraphs, body_sentences(paragraphs, config)))
-    texts = [s.text for _, _, sentences in parsed for s in sentences] + [d.reference for d in docs if reads_title(d)]
+    texts = [s.text for _, _, sentences in parsed for s in sentences] + [d.headline for d in docs if reads_title(d)]
     vectors = cached_embeddings(texts, embed, key, cache_dir)
     summarizer = Summarizer(lambda texts: np.stack([vectors[t] for t in texts]), config)
     scorer = make_scorer()
@@ -119,7 +120,7 @@ def build_examples(
         labels = sentence_labels(texts, doc.reference, scorer, label)
         if labels.max() <= 0:
             continue
-        title = doc.reference if reads_title(doc) else ""
+        title = doc.headline if reads_title(doc) else ""
         features, similarity = summarizer.candidate_features(candidates, title=title)
         examples.append(Example(doc, texts, features, similarity, labels))
     return examples
@@ -200,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="page cleaner for the articles (CleanConfig.reader): 'rules' by default, so the scorer's "
                    "data does not change when the learned page reader is retrained (these are plain articles)")
     p.add_argument("--variant", choices=VARIANTS, default=None, help="variant to write (default: best on validation)")
+    p.add_argument("--references", choices=REFERENCES, default="title",
+                   help="what a TV-news or People's Daily document is labelled against: its headline, its lead "
+                   "paragraph (the document is then the rest), or both kinds of document")
     p.add_argument("--label", choices=LABELS, default="recall", help="per-sentence ROUGE used as the label")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cache-dir", default=None, help="sentence-vector cache (default: $WENZHAI_CACHE/summary-scorer)")
@@ -213,7 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     shared = Path(args.shared)
     dev = shared / "dev" / "summaries_dev.jsonl"
-    docs = distant_documents(shared, args.per_source, args.seed, dev_windows(dev) if dev.exists() else None)
+    docs = distant_documents(shared, args.per_source, args.seed, dev_windows(dev) if dev.exists() else None,
+                             args.references)
     summarizer = Summarizer.from_classifier(load_classifier(args.model), config=SummarizerConfig(scorer="centrality"))
     cache = Path(args.cache_dir) if args.cache_dir else default_cache_root() / "summary-scorer"
     key = str(model_path(args.model))
@@ -221,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     train = [e for e in examples if not is_validation(e.doc.id)]
     valid = [e for e in examples if is_validation(e.doc.id)]
     print(f"documents: {len(train)} train, {len(valid)} validation "
-          f"({', '.join(f'{s} {sum(e.doc.source == s for e in examples)}' for s in ('tv-news', 'pd1998', 'lcsts'))})")
+          f"({', '.join(f'{s} {n}' for s, n in sorted(Counter(e.doc.source for e in examples).items()))})")
     variants = {name: fit(name, train, args.seed) for name in VARIANTS}
     table = validation_table(variants, valid)
     for name, row in table.items():

@@ -5,6 +5,12 @@
   article is read as a headline line (short, no closing punctuation) and the lines up to the next
   one; the headline is its reference.
 * LCSTS part III: each short text against its human summary.
+* Leads (``references="lead"`` or ``"both"``): a news article's opening paragraph is its editor's
+  summary of what follows, so a long TV-news item or People's Daily article minus that paragraph is
+  a document and the paragraph its reference: several sentences of main point and key facts, closer
+  to a written summary than a headline. (Pretraining summarisers on lead-as-target is an old trick;
+  here it only labels sentences.) Compilations of briefs (``联播快讯``) are never one article and are
+  left out.
 
 The summaries dev set (``dev/summaries_dev.jsonl``) draws TV-news items from 26 broadcast days and
 People's Daily articles from six line ranges (its README's table). Those days and lines are never
@@ -41,12 +47,21 @@ WINDOW = 16
 
 @dataclass(frozen=True)
 class TitledText:
-    """An article (paragraphs joined by ``\\n``) and its reference: a title or a human summary."""
+    """An article (paragraphs joined by ``\\n``) and its reference: a title, a human summary or a lead.
+
+    ``title``: the headline a summariser may be shown; by default the reference itself (titled
+    articles), "" where the reference is not a headline (LCSTS), the headline for lead references.
+    """
 
     id: str
     source: str
     text: str
     reference: str
+    title: str | None = None
+
+    @property
+    def headline(self) -> str:
+        return self.reference if self.title is None else self.title
 
 
 def dev_windows(path: Path, width: int = WINDOW) -> DevOverlap:
@@ -55,15 +70,54 @@ def dev_windows(path: Path, width: int = WINDOW) -> DevOverlap:
     return DevOverlap((r["article"].replace("央视网消息（新闻联播）：", "") for r in rows), width)
 
 
+TV_DATELINE = "央视网消息（新闻联播）："
+#: Titles of TV-news items that gather several unrelated briefs.
+BRIEFS_TITLE = "联播快讯"
+#: A lead paragraph usable as a reference: this many characters, ending like a sentence.
+LEAD_CHARS = (40, 300)
+
+
 def tv_news(path: Path, min_chars: int = 500, exclude_dates: frozenset[str] = DEV_TV_DATES) -> Iterator[TitledText]:
     """Titled TV-news items of at least ``min_chars`` characters, never from ``exclude_dates``."""
+    for row in _tv_rows(path, exclude_dates):
+        text = "\n".join(row["paras"])
+        if len(text) >= min_chars:
+            yield TitledText(f"tv-{row['id']}", "tv-news", text, row["title"])
+
+
+def _tv_rows(path: Path, exclude_dates: frozenset[str]) -> Iterator[dict]:
+    """Rows with a title and their non-empty paragraphs stripped, never from ``exclude_dates``."""
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         for line in lines:
             row = json.loads(line)
-            text = "\n".join(p.strip() for p in row["paras"] if p.strip())
-            if row["date"] in exclude_dates or len(text) < min_chars or not row["title"].strip():
-                continue
-            yield TitledText(f"tv-{row['id']}", "tv-news", text, row["title"].strip())
+            row["title"] = row["title"].strip()
+            row["paras"] = [p.strip() for p in row["paras"] if p.strip()]
+            if row["date"] not in exclude_dates and row["title"]:
+                yield row
+
+
+def lead_split(paragraphs: Sequence[str], min_chars: int) -> tuple[str, str] | None:
+    """``(lead, rest)`` when the first paragraph can serve as the rest's reference: its length in
+    :data:`LEAD_CHARS` (dateline removed), ending like a sentence, the rest at least ``min_chars``
+    characters in two or more paragraphs; else None."""
+    if len(paragraphs) < 3:
+        return None
+    lead = paragraphs[0].removeprefix(TV_DATELINE).strip()
+    rest = paragraphs[1:]
+    low, high = LEAD_CHARS
+    if not low <= len(lead) <= high or lead[-1] not in SENTENCE_END or sum(map(len, rest)) < min_chars:
+        return None
+    return lead, "\n".join(rest)
+
+
+def tv_news_leads(
+    path: Path, min_chars: int = 500, exclude_dates: frozenset[str] = DEV_TV_DATES
+) -> Iterator[TitledText]:
+    """TV-news items as lead → rest pairs (briefs compilations left out), never from ``exclude_dates``."""
+    for row in _tv_rows(path, exclude_dates):
+        split = None if BRIEFS_TITLE in row["title"] else lead_split(row["paras"], min_chars)
+        if split:
+            yield TitledText(f"tv-lead-{row['id']}", "tv-lead", split[1], split[0], row["title"])
 
 
 def is_headline(line: str, max_chars: int = 40) -> bool:
@@ -100,13 +154,26 @@ def pd1998_articles(
         start = body_end
 
 
+def pd1998_leads(
+    path: Path, min_chars: int = 300, exclude_lines: Sequence[tuple[int, int]] = DEV_PD1998_LINES
+) -> Iterator[TitledText]:
+    """People's Daily articles as lead → rest pairs: the first paragraph after the headline lines
+    (kicker, byline) against the paragraphs after it."""
+    for doc in pd1998_articles(path, min_chars, exclude_lines):
+        lines = doc.text.split("\n")
+        body = [line for line in lines if not is_headline(line)]
+        split = lead_split(body, min_chars)
+        if split:
+            yield TitledText(doc.id.replace("pd1998-", "pd1998-lead-"), "pd1998-lead", split[1], split[0], doc.reference)
+
+
 def lcsts(path: Path, labels: Sequence[int] = (3, 4, 5)) -> Iterator[TitledText]:
     """LCSTS rows whose ``human_label`` is in ``labels`` (default: the summaries readers judged
     relevant, >= 3; rows scored 1–2 have summaries that say little about their text)."""
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row["human_label"] in labels:
-            yield TitledText(f"lcsts-{row['id']}", "lcsts", row["text"], row["summary"])
+            yield TitledText(f"lcsts-{row['id']}", "lcsts", row["text"], row["summary"], "")
 
 
 def sample(items: Iterable[TitledText], limit: int, seed: int) -> list[TitledText]:
@@ -118,17 +185,29 @@ def sample(items: Iterable[TitledText], limit: int, seed: int) -> list[TitledTex
     return [pool[i] for i in keep]
 
 
-def distant_documents(
-    shared: Path, per_source: int, seed: int = 0, exclude: DevOverlap | None = None
-) -> list[TitledText]:
-    """Up to ``per_source`` TV-news and People's Daily articles plus the relevant LCSTS rows.
+REFERENCES = ("title", "lead", "both")
 
+
+def distant_documents(
+    shared: Path, per_source: int, seed: int = 0, exclude: DevOverlap | None = None, references: str = "title"
+) -> list[TitledText]:
+    """Up to ``per_source`` TV-news and People's Daily articles of each reference kind, plus the
+    relevant LCSTS rows.
+
+    ``references``: ``title`` (headline → article), ``lead`` (lead paragraph → the rest) or ``both``.
     ``exclude``: the dev check (:func:`dev_windows`); a document sharing a stretch with a dev article is dropped.
     """
+    if references not in REFERENCES:
+        raise ValueError(f"references must be one of {', '.join(REFERENCES)}, got {references!r}")
     corpora = shared / "corpora"
-    docs = sample(tv_news(corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz"), per_source, seed)
-    docs += sample(pd1998_articles(corpora / "pd199801" / "pd199801_plain.txt"), per_source, seed)
+    tv = corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz"
+    pd = corpora / "pd199801" / "pd199801_plain.txt"
+    docs = []
+    if references in ("title", "both"):
+        docs += sample(tv_news(tv), per_source, seed) + sample(pd1998_articles(pd), per_source, seed)
+    if references in ("lead", "both"):
+        docs += sample(tv_news_leads(tv), per_source, seed) + sample(pd1998_leads(pd), per_source, seed)
     docs += list(lcsts(corpora / "lcsts-part3" / "lcsts_part3.jsonl"))
     if exclude:
-        docs = [d for d in docs if not exclude(d.text)]
+        docs = [d for d in docs if not exclude(d.text) and not exclude(d.reference)]
     return docs

@@ -16,8 +16,8 @@ _PHOTO_WORDS = ("摄", "供图", "图/文", "图文")
 #: A headline-less line right under a headline naming who wrote it: an institution or a reporter.
 _AUTHOR_SUFFIX = re.compile(r"(中心|研究院|研究所|研究会|研究室|课题组|编辑部|委员会|办公室|学院|大学|评论员|通讯社|报社)$")
 _AUTHOR_PREFIX = re.compile(r"^(本报记者|本报通讯员|本报评论员|特约评论员|记者|通讯员|作者)")
-#: Openings of a photo caption proper.
-_CAPTION_START = re.compile(r"^(图为|图片为|上图|下图|左图|右图|组图|图①|图\d|图：|图:)")
+#: Openings of a photo caption proper (``压题照片：`` is the People's Daily's photo above a headline).
+_CAPTION_START = re.compile(r"^(图为|图片为|上图|下图|左图|右图|组图|图①|图\d|(?:压题|题图)?(?:照片|图片|图)[：:]|题图[：:])")
 
 MAX_AUTHOR_CHARS = 40
 

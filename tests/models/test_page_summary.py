@@ -109,6 +109,10 @@ def test_credit_and_dateline_rules():
     assert is_credit("邱娥国在派出所门前留影（傅丁根摄）")
     assert not is_credit("（一）加强种子市场管理。")
     assert not is_credit("新华社巴格达１月３日电（记者顾正龙）联合国特委会驻地遭袭。")
+    # photo captions, including the People's Daily's photo above a headline
+    assert is_credit("压题照片：水东乡引进国外技术建设的蔬菜大棚。")
+    assert is_credit("图为村民在新建的文化广场上排练。")
+    assert not is_credit("图书馆今年新增藏书两万册。")
     sentence = "央视网消息（新闻联播）：今年是规划收官之年。"
     assert sentence[dateline_length(sentence):] == "今年是规划收官之年。"
     assert dateline_length("新华社的记者说电视很好。") == 0

@@ -16,7 +16,9 @@ from wenzhai.training.summary_sources import (
     is_headline,
     lcsts,
     pd1998_articles,
+    pd1998_leads,
     tv_news,
+    tv_news_leads,
 )
 
 BODY = "这是一段足够长的新闻正文，讲述了乡村建设和基层治理的许多细节。" * 20
@@ -50,6 +52,32 @@ def test_pd1998_articles_leave_out_any_article_touching_a_dev_range(tmp_path):
     # a dev range that starts inside the second article and ends inside the third drops both
     kept = list(pd1998_articles(path, exclude_lines=((7, 10),)))
     assert [d.id for d in kept] == ["pd1998-L1", "pd1998-L13"]
+
+
+def test_leads_become_the_reference_of_the_rest(tmp_path):
+    lead = "央视网消息（新闻联播）：今年以来，各地扎实推进乡村建设行动，农村人居环境和基础设施持续改善，群众获得感不断增强。"
+    rows = [
+        {"id": "20240101#1", "date": "20240101", "title": "乡村面貌新", "paras": [lead, BODY, BODY]},
+        {"id": "20240101#2", "date": "20240101", "title": "国内联播快讯", "paras": [lead, BODY, BODY]},
+        {"id": "20240101#3", "date": "20240101", "title": "导语太短", "paras": ["很好。", BODY, BODY]},
+        {"id": "20250114#1", "date": "20250114", "title": "开发集的日子", "paras": [lead, BODY, BODY]},
+    ]
+    path = tmp_path / "tv.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    docs = list(tv_news_leads(path))
+    assert [d.id for d in docs] == ["tv-lead-20240101#1"]
+    doc = docs[0]
+    assert doc.reference == lead.removeprefix("央视网消息（新闻联播）：") and doc.text == BODY + "\n" + BODY
+    assert doc.headline == "乡村面貌新"  # shown as the title, never the lead itself
+
+    lines = ["第0篇文章的标题", "本报记者张三", "这是导语，用两三句话说明了整篇报道的主要内容，并给出了几个关键数字，读者读完就知道发生了什么。", BODY, BODY]
+    pd = tmp_path / "pd.txt"
+    pd.write_text("\n".join(lines), encoding="utf-8")
+    [article] = pd1998_leads(pd, exclude_lines=())
+    assert article.reference == lines[2] and article.text == BODY + "\n" + BODY
+    assert article.headline == "第0篇文章的标题" and article.id == "pd1998-lead-L1"
+    assert list(pd1998_leads(pd, exclude_lines=((1, 2),))) == []
 
 
 def test_headline_lines():
@@ -89,12 +117,12 @@ def test_exclusion_constants_match_the_dev_readme(shared_dir):
 @pytest.mark.slow
 def test_no_distant_document_comes_from_the_dev_articles(shared_dir):
     windows = dev_windows(shared_dir / "dev" / "summaries_dev.jsonl")
-    docs = distant_documents(shared_dir, per_source=5000, seed=1, exclude=windows)
-    assert len(docs) > 5000
+    docs = distant_documents(shared_dir, per_source=5000, seed=1, exclude=windows, references="both")
+    assert len(docs) > 5000 and {d.source for d in docs} >= {"tv-news", "tv-lead", "pd1998", "pd1998-lead"}
     for doc in docs:
-        if doc.source == "tv-news":
-            assert doc.id[3:11] not in DEV_TV_DATES
-        if doc.source == "pd1998":
+        if doc.source in ("tv-news", "tv-lead"):
+            assert doc.id.rsplit("-", 1)[1][:8] not in DEV_TV_DATES
+        if doc.source in ("pd1998", "pd1998-lead"):
             first = int(doc.id.split("-L")[1])
             assert not any(a <= first <= b for a, b in DEV_PD1998_LINES)
-    assert not [d.id for d in docs if windows(d.text)]
+    assert not [d.id for d in docs if windows(d.text) or windows(d.reference)]
