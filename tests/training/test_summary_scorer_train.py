@@ -11,6 +11,8 @@ from tests.models.test_summarizer import bag_of_chars
 from wenzhai.models.summary_scorer import FEATURE_NAMES, SentenceScorer
 from wenzhai.training.summary_rouge import make_scorer
 from wenzhai.training.summary_scorer_train import (
+    ENSEMBLE_SIZE,
+    VARIANTS,
     build_examples,
     fit,
     is_validation,
@@ -70,7 +72,16 @@ def test_examples_fit_and_validate(tmp_path):
 
 def test_fitting_twice_writes_the_same_weights(tmp_path):
     examples = build_examples(corpus(), bag_of_chars, "bag", tmp_path)
-    for name in ("linear", "mlp"):
+    for name in VARIANTS:
         a, b = fit(name, examples).to_dict(), fit(name, examples).to_dict()
         assert json.dumps(a) == json.dumps(b)
         assert isinstance(SentenceScorer.from_dict(a), SentenceScorer)
+
+
+def test_the_ensemble_scores_the_mean_of_its_seeded_members(tmp_path):
+    examples = build_examples(corpus(), bag_of_chars, "bag", tmp_path)
+    ensemble = fit("mlp-ensemble", examples, seed=3)
+    members = [fit("mlp", examples, seed=3 + k) for k in range(ENSEMBLE_SIZE)]
+    assert ensemble.hidden[0][0].shape[1] == sum(m.hidden[0][0].shape[1] for m in members)
+    x = np.vstack([e.features for e in examples[:5]])
+    np.testing.assert_allclose(ensemble(x), np.mean([m(x) for m in members], axis=0), atol=1e-9)
