@@ -63,6 +63,11 @@ class ThemeModelArguments(EncoderArguments):
         default=0.7, metadata={"help": "Weight of the soft-target (teacher) loss; 1 - alpha goes to the labels."}
     )
     distill_temperature: float = field(default=2.0, metadata={"help": "Softmax temperature of the soft targets."})
+    distill_class_balance: bool = field(
+        default=False,
+        metadata={"help": "With `teacher`: weight each training window so every theme carries the same total weight "
+                  "(gold label, or the teacher's top theme for unlabelled text); validation stays unweighted."},
+    )
     unlabelled_rows: int = field(
         default=0,
         metadata={"help": "With `teacher`: unlabelled corpus paragraphs (People's Daily 1998, NEWSFARM; dev-leakage "

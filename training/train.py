@@ -68,7 +68,7 @@ def add_teacher_targets(args: ThemeModelArguments, seed: int, tokenizer: Any, tr
     from datasets import concatenate_datasets
 
     from wenzhai.training.data import DataConfig
-    from wenzhai.training.distill import IGNORE_LABEL, load_teacher
+    from wenzhai.training.distill import IGNORE_LABEL, class_balanced_weights, load_teacher
     from wenzhai.training.unlabelled import unlabelled_texts
 
     extra = unlabelled_texts(args.unlabelled_rows, DataConfig.from_yaml(args.data_config), seed)
@@ -79,7 +79,11 @@ def add_teacher_targets(args: ThemeModelArguments, seed: int, tokenizer: Any, tr
     out = []
     for windows in (train_windows, val_windows):
         logits = teacher.window_logits(list(windows["input_ids"]))
-        out.append(windows.add_column("teacher_logits", logits.tolist()))
+        windows = windows.add_column("teacher_logits", logits.tolist())
+        if args.distill_class_balance and not out:  # training windows only: validation stays unweighted
+            weights = class_balanced_weights(windows["labels"], logits, len(LABELS))
+            windows = windows.add_column("window_weight", weights.tolist())
+        out.append(windows)
     logger.info("distilling from %s: %d training windows (%d unlabelled texts)", args.teacher, len(out[0]), len(extra))
     return out[0], out[1]
 
@@ -206,7 +210,9 @@ def base_line(a: dict[str, Any]) -> str:
         layers = " ".join(str(i) for i in a["student_layers"]) or f"the first {a['num_layers'] or 1}"
         return (f"- Distilled from the fine-tuned teacher `{a['teacher']}` (student = its layers {layers}); loss "
                 f"{a['distill_alpha']} x soft targets at T={a['distill_temperature']} + {1 - a['distill_alpha']:.2f} x "
-                f"labels; plus {a['unlabelled_rows']} unlabelled news paragraphs with soft targets only")
+                f"labels; plus {a['unlabelled_rows']} unlabelled news paragraphs with soft targets only"
+                + ("; windows weighted so every theme carries the same total weight" if a.get("distill_class_balance")
+                   else ""))
     return f"- Base encoder: `{a['encoder']}` (vocabulary trimmed: {a['trim_vocab']}; layers kept: {a['num_layers'] or 'all'})"
 
 

@@ -10,7 +10,7 @@ from tests.tiny_models import build_tiny_classifier
 from tests.training.test_train import synthetic_rows, training_arguments
 from wenzhai.models.classifier import ThemeClassifier, softmax
 from wenzhai.training.arguments import ThemeModelArguments
-from wenzhai.training.distill import IGNORE_LABEL, distillation_loss
+from wenzhai.training.distill import IGNORE_LABEL, class_balanced_weights, distillation_loss
 from wenzhai.training.layers import keep_layers
 from wenzhai.training.unlabelled import unlabelled_texts
 
@@ -24,6 +24,29 @@ def test_loss_is_zero_when_the_student_matches_the_teacher_on_soft_targets_only(
     assert mixed.item() == pytest.approx(0.5 * ce.item(), rel=1e-5)  # CE only over the labelled row
     unlabelled = torch.tensor([IGNORE_LABEL, IGNORE_LABEL])
     assert distillation_loss(logits, logits + 1.0, unlabelled, alpha=0.5, temperature=2.0).item() == pytest.approx(0, abs=1e-6)
+
+
+def test_class_balanced_weights_give_every_class_the_same_total():
+    labels = [4, 4, 4, 4, 0, 1, IGNORE_LABEL, IGNORE_LABEL]
+    teacher = np.zeros((8, 5))
+    teacher[6, 4] = teacher[7, 2] = 5.0  # unlabelled windows count as the teacher's top class
+    weights = class_balanced_weights(labels, teacher, classes=5)
+    owner = [4, 4, 4, 4, 0, 1, 4, 2]
+    totals = {c: sum(w for w, o in zip(weights, owner, strict=True) if o == c) for c in set(owner)}
+    assert set(totals) == {0, 1, 2, 4} and np.allclose(list(totals.values()), 2.0)  # 8 windows / 4 classes present
+    assert weights.mean() == pytest.approx(1.0)
+
+
+def test_weights_shift_the_loss_towards_the_weighted_rows():
+    student = torch.tensor([[2.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 2.0]])
+    teacher = torch.tensor([[2.0, 0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 0.0, 0.0, 0.0]])  # row 1 disagrees
+    labels = torch.tensor([0, 0])
+    plain = distillation_loss(student, teacher, labels, alpha=0.5, temperature=2.0)
+    ones = distillation_loss(student, teacher, labels, alpha=0.5, temperature=2.0, weights=torch.ones(2))
+    assert ones.item() == pytest.approx(plain.item(), rel=1e-6)  # equal weights: the unweighted loss
+    towards_wrong = distillation_loss(student, teacher, labels, 0.5, 2.0, weights=torch.tensor([0.1, 1.9]))
+    towards_right = distillation_loss(student, teacher, labels, 0.5, 2.0, weights=torch.tensor([1.9, 0.1]))
+    assert towards_right.item() < plain.item() < towards_wrong.item()
 
 
 def student_from_teacher(teacher, layers):
@@ -79,7 +102,8 @@ def test_a_one_layer_student_learns_to_agree_with_its_teacher(tmp_path, tiny_enc
     before = ThemeClassifier(untrained, ThemeClassifier.from_pretrained(teacher).tokenizer, backend_settings(teacher))
     gap_before = float(np.abs(softmax(before.logits(texts)) - softmax(teacher_logits)).mean())
 
-    args = ThemeModelArguments(teacher=str(teacher), student_layers=[1], distill_alpha=1.0, **common)
+    args = ThemeModelArguments(teacher=str(teacher), student_layers=[1], distill_alpha=1.0, distill_class_balance=True,
+                               **common)
     report = train(args, training_arguments(output_dir=str(tmp_path / "student"), num_train_epochs=8, **hf), dataset=data)
     student = ThemeClassifier.from_pretrained(tmp_path / "student")
     student_logits = student.logits(texts)
