@@ -252,8 +252,14 @@ class ThemeClassifier:
         return probs
 
     def secondary_labels(self, probs: np.ndarray) -> list[str]:
-        """Non-primary themes whose calibrated probability passes the threshold, most likely first."""
+        """Non-primary themes whose calibrated probability passes the threshold, most likely first.
+
+        None when the non-primary probabilities are all equal (the flat answer for a text without
+        Chinese): no theme is then likelier than another, whatever the threshold.
+        """
         primary = int(np.argmax(probs))
+        if np.ptp(np.delete(probs, primary)) <= 1e-9:
+            return []
         order = np.argsort(-probs)
         return [
             self.labels[i]

@@ -43,6 +43,22 @@ def test_text_without_chinese_is_other_with_low_confidence(classifier):
     assert pred.secondary == []
 
 
+def test_a_flat_answer_names_no_secondary_theme_even_at_a_low_threshold(classifier):
+    import dataclasses
+
+    original = classifier.settings
+    low = dataclasses.replace(original, secondary_threshold=0.15)
+    rest = (1 - NON_CHINESE_OTHER_PROB) / 4  # 0.15: at the threshold
+    flat = np.array([rest, rest, rest, rest, NON_CHINESE_OTHER_PROB])
+    try:
+        classifier.settings = low
+        assert classifier.secondary_labels(flat) == []
+        assert classifier.secondary_labels(np.array([0.2, 0.1, 0.1, 0.1, 0.5])) == ["rural_construction"]
+        assert classifier.predict(["Hello world 2024!"])[0].secondary == []
+    finally:
+        classifier.settings = original
+
+
 def test_settings_are_validated():
     with pytest.raises(ValueError, match="temperature"):
         InferenceSettings(temperature=0)
