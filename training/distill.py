@@ -76,7 +76,7 @@ def distillation_loss(
     """``alpha · T² · KL(teacher_T ‖ student_T) + (1 − alpha) · CE`` (CE over labelled rows only),
     each row's terms weighted by ``weights`` (weighted means; all ones without them)."""
     t = temperature
-    w = torch.ones(student.shape[0], dtype=student.dtype) if weights is None else weights.to(student.dtype)
+    w = torch.ones_like(student[:, 0]) if weights is None else weights.to(student)
     per_row = torch.nn.functional.kl_div(
         torch.log_softmax(student / t, dim=-1), torch.log_softmax(teacher / t, dim=-1), log_target=True,
         reduction="none",

@@ -61,16 +61,20 @@ class TitledText:
 
     @property
     def headline(self) -> str:
+        """The headline a summariser may be shown with the text ("" where there is none)."""
         return self.reference if self.title is None else self.title
+
+
+#: The opening every TV-news item's first paragraph carries.
+TV_DATELINE = "央视网消息（新闻联播）："
 
 
 def dev_windows(path: Path, width: int = WINDOW) -> DevOverlap:
     """The verbatim-stretch check against the dev articles; the dateline every TV item opens with aside."""
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    return DevOverlap((r["article"].replace("央视网消息（新闻联播）：", "") for r in rows), width)
+    return DevOverlap((r["article"].replace(TV_DATELINE, "") for r in rows), width)
 
 
-TV_DATELINE = "央视网消息（新闻联播）："
 #: Titles of TV-news items that gather several unrelated briefs.
 BRIEFS_TITLE = "联播快讯"
 #: A lead paragraph usable as a reference: this many characters, ending like a sentence.

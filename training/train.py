@@ -76,16 +76,15 @@ def add_teacher_targets(args: ThemeModelArguments, seed: int, tokenizer: Any, tr
         unlabelled = window_dataset(tokenizer, extra, [IGNORE_LABEL] * len(extra), args)
         train_windows = concatenate_datasets([train_windows, unlabelled.cast(train_windows.features)])
     teacher = load_teacher(args.teacher, args.threads)
-    out = []
-    for windows in (train_windows, val_windows):
-        logits = teacher.window_logits(list(windows["input_ids"]))
-        windows = windows.add_column("teacher_logits", logits.tolist())
-        if args.distill_class_balance and not out:  # training windows only: validation stays unweighted
-            weights = class_balanced_weights(windows["labels"], logits, len(LABELS))
-            windows = windows.add_column("window_weight", weights.tolist())
-        out.append(windows)
-    logger.info("distilling from %s: %d training windows (%d unlabelled texts)", args.teacher, len(out[0]), len(extra))
-    return out[0], out[1]
+    train_logits, val_logits = (teacher.window_logits(list(w["input_ids"])) for w in (train_windows, val_windows))
+    train_windows = train_windows.add_column("teacher_logits", train_logits.tolist())
+    val_windows = val_windows.add_column("teacher_logits", val_logits.tolist())
+    if args.distill_class_balance:  # training windows only: validation stays unweighted
+        weights = class_balanced_weights(train_windows["labels"], train_logits, len(LABELS))
+        train_windows = train_windows.add_column("window_weight", weights.tolist())
+    logger.info("distilling from %s: %d training windows (%d unlabelled texts)", args.teacher, len(train_windows),
+                len(extra))
+    return train_windows, val_windows
 
 
 def train(
