@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from wenzhai.models.backends import BACKEND_ENV, BACKENDS
+from wenzhai.models.continuity import ContinuityModel, load_continuity
 from wenzhai.models.model_calls import model_call
 from wenzhai.models.onnx_runtime import CLASSIFIER_FILE, OnnxLogits, onnx_path
 from wenzhai.models.results import ThemePrediction
@@ -115,6 +116,7 @@ class ThemeClassifier:
         self.model = model  # the PyTorch model (None on 'onnx-int8')
         self.threads = threads
         self.source_dir: Path | None = None  # the model folder, when loaded from one
+        self._embedders: dict[int | None, SentenceEmbedder] = {}
         if self.settings.backend == "onnx-int8":
             if onnx_model is None:
                 raise ValueError("backend 'onnx-int8' needs the ONNX model: load with ThemeClassifier.from_pretrained")
@@ -180,7 +182,14 @@ class ThemeClassifier:
 
         On 'onnx-int8' they come from the folder's exported fp32 encoder (an error naming the command
         that builds it when missing); on the PyTorch backends from the loaded encoder itself.
+        One embedder per depth, shared by every caller (the summariser, the continuity model): one
+        ONNX session and one memory of recent vectors.
         """
+        if layers not in self._embedders:
+            self._embedders[layers] = self._new_embedder(layers)
+        return self._embedders[layers]
+
+    def _new_embedder(self, layers: int | None) -> SentenceEmbedder:
         if self.onnx_model is not None:
             # 16 sentences per gated call: a short /tag waits for at most one such call (models.model_calls)
             settings = EmbedderSettings(layers=layers, batch_size=16)
@@ -188,6 +197,11 @@ class ThemeClassifier:
                 raise ValueError("sentence vectors on 'onnx-int8' need a classifier loaded from a model folder")
             return OnnxSentenceEmbedder(self.source_dir, self.tokenizer, settings, threads=self.threads)
         return EncoderEmbedder(self.model.base_model, self.tokenizer, EmbedderSettings(layers=layers))
+
+    @property
+    def continuity(self) -> ContinuityModel | None:
+        """The model folder's continuity model (`models.continuity`), or None without one."""
+        return load_continuity(self.source_dir)
 
     def info(self) -> dict[str, str]:
         return {"name": self.settings.name, "version": self.settings.version}

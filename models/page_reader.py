@@ -334,11 +334,15 @@ class TreeEnsemble:
 
 
 #: Features of the second stage: does a paragraph inside a run of text open a new article, given the
-#: reader's own belief and the theme model's paragraph probabilities on either side?
+#: reader's own belief, the theme model's paragraph probabilities on either side and the continuity
+#: model's reading of the gap (`models.continuity`)?
 BOUNDARY_FEATURES: tuple[str, ...] = (
     "reader_start", "theme_js", "theme_top_differs", "theme_margin_left", "theme_margin_right",
-    "cohesion", "log_chars_before", "log_chars_after",
+    "cohesion", "log_chars_before", "log_chars_after", "new_article",
 )
+#: How the second stage is applied: ``decide`` every gap inside a run of text (it may also undo the
+#: reader's ``start``), or only ``add`` openings at gaps the reader continues.
+BOUNDARY_MODES: tuple[str, ...] = ("decide", "add")
 
 
 class RoleSequence:
@@ -379,7 +383,8 @@ class PageReader:
     """A trained line-role model (linear or trees) with the names of its classes and features.
 
     boundary: optional second stage (a `LinearModel` over `BOUNDARY_FEATURES`) used by
-    `models.segmentation.segment_page` when theme probabilities are given.
+    `models.segmentation.segment_page` when theme probabilities and continuity readings are given;
+    boundary_mode: how (`BOUNDARY_MODES`).
     sequence: optional `RoleSequence`: roles are then decoded for the page as a whole.
     """
 
@@ -388,6 +393,7 @@ class PageReader:
     kind: str
     boundary: LinearModel | None = None
     sequence: RoleSequence | None = None
+    boundary_mode: str = "decide"
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> PageReader:
@@ -409,8 +415,11 @@ class PageReader:
             if tuple(spec["boundary"].get("features", ())) != BOUNDARY_FEATURES:
                 raise ValueError("page reader: its boundary features differ from BOUNDARY_FEATURES; rebuild it")
             boundary = LinearModel(spec["boundary"]["model"])
+            mode = spec["boundary"].get("mode", "decide")
+            if mode not in BOUNDARY_MODES:
+                raise ValueError(f"page reader: boundary mode must be one of {BOUNDARY_MODES}, got {mode!r}")
         sequence = RoleSequence(spec["sequence"]) if spec.get("sequence") is not None else None
-        return cls(roles, model, kind, boundary, sequence)
+        return cls(roles, model, kind, boundary, sequence, mode if boundary is not None else "decide")
 
     def predict_roles(self, lines: Sequence[LineView]) -> list[str]:
         """The most likely role of each line; the first line can only open something."""

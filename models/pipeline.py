@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from wenzhai.models import __version__
+from wenzhai.models.continuity import gap_reader
 from wenzhai.models.inputs import check_text
 from wenzhai.models.language import check_language
 from wenzhai.models.results import (
@@ -156,7 +157,8 @@ class Pipeline:
             logits, weights = self.classifier.weighted_logits(texts)
             probs = self.classifier.probabilities(logits, texts)
             read = ParagraphPass(paragraphs, logits, weights)
-        segments = segment_page(paragraphs, paragraph_probs=probs, config=self.config.segmentation)
+        segments = segment_page(paragraphs, paragraph_probs=probs, config=self.config.segmentation,
+                                openings=gap_reader(self.classifier))
         results = self._tag_segments(segments, read)
         n_summary = (self.config.summary_sentences if summary_sentences is None
                      else check_summary_sentences(summary_sentences))

@@ -34,7 +34,7 @@ items (bylines and credits, headlines that title no text, doubled print), each w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,6 +43,9 @@ from wenzhai.models.text.cohesion import HeadingFit, bigrams, cosine, topic_cuts
 from wenzhai.models.text.types import Paragraph
 
 CONTENT_KINDS = ("body", "caption")
+
+#: Reads the gaps inside runs of text: (paragraphs, runs) -> {paragraph index: P(new article)}.
+ReadGaps = Callable[[Sequence[Paragraph], Sequence[Sequence[int]]], Mapping[int, float]]
 
 # Why a segment starts where it does (Segment.reason).
 START, HEADING, AFTER_HEADING, AFTER_BYLINE, THEME, TOPIC, READ, DISPLACED = (
@@ -308,11 +311,15 @@ def segment_page(
     paragraphs: Sequence[Paragraph],
     paragraph_probs: object | None = None,
     config: SegmentationConfig | None = None,
+    openings: ReadGaps | None = None,
 ) -> list[Segment]:
     """Segments of a cleaned page, in page order (see the module docstring for the rules).
 
     paragraph_probs: optional ``N x K`` theme probabilities, one row per paragraph of ``paragraphs``
     (the rows of headlines and bylines are not used); rows must sum to 1.
+    openings: optional reader of gaps (`models.continuity.ContinuityModel.reader`): given the
+    paragraphs and runs of text, ``{paragraph index: P(new article)}`` for every paragraph of the
+    runs but the first of each; called only when the page reader's boundary stage will use it.
     """
     config = config or SegmentationConfig()
     paragraphs = list(paragraphs)
@@ -320,7 +327,7 @@ def segment_page(
         return []
     probs = None if paragraph_probs is None else check_probs(paragraph_probs, len(paragraphs))
     if any(p.role is not None for p in paragraphs):
-        groups = _read_groups(paragraphs, probs, config)
+        groups = _read_groups(paragraphs, probs, openings, config)
     else:
         groups = _rule_groups(paragraphs, probs, config)
     titling = {title_at for _, _, title_at in groups if title_at is not None}
@@ -351,7 +358,8 @@ def _dropped(paragraphs: Sequence[Paragraph], members: list[int], titling: set[i
 Group = tuple[str, list[int], "int | None"]  # (reason, paragraph indices, index of the titling headline)
 
 
-def _read_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, config: SegmentationConfig) -> list[Group]:
+def _read_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, openings: ReadGaps | None,
+                 config: SegmentationConfig) -> list[Group]:
     """Articles as the page reader laid them out, long ones split at topic turns.
 
     A headline the reader places *above* its text, or one with no text below it, is a displaced
@@ -361,7 +369,7 @@ def _read_groups(paragraphs: list[Paragraph], probs: np.ndarray | None, config: 
     """
     groups: list[list] = []  # [reason, members, title index, has content]
     floating: list[tuple[int, int]] = []  # (displaced headline, index of the group just above it)
-    opens = _opening_paragraphs(paragraphs, probs, config)
+    opens = _opening_paragraphs(paragraphs, probs, openings, config)
 
     def text_follows(i: int) -> bool:
         j = i + 1
@@ -427,9 +435,10 @@ def content_runs(paragraphs: Sequence[Paragraph]) -> list[list[int]]:
     return runs
 
 
-def boundary_features(paragraphs: Sequence[Paragraph], probs: np.ndarray, run: list[int], pos: int,
-                      window: int) -> list[float]:
-    """`models.page_reader.BOUNDARY_FEATURES` of the gap before ``run[pos]`` (``0 < pos < len(run)``)."""
+def boundary_features(paragraphs: Sequence[Paragraph], probs: np.ndarray, openings: Mapping[int, float],
+                      run: list[int], pos: int, window: int) -> list[float]:
+    """`models.page_reader.BOUNDARY_FEATURES` of the gap before ``run[pos]`` (``0 < pos < len(run)``);
+    ``openings``: the continuity model's P(new article) per paragraph (`models.continuity`)."""
     left, right = run[max(0, pos - window):pos], run[pos:pos + window]
     lp, rp = probs[left].mean(axis=0), probs[right].mean(axis=0)
     ls, rs = np.sort(lp), np.sort(rp)
@@ -447,29 +456,34 @@ def boundary_features(paragraphs: Sequence[Paragraph], probs: np.ndarray, run: l
         cosine(bigrams(left_text), bigrams(right_text)),
         float(np.log1p(before)),
         float(np.log1p(after)),
+        float(openings[run[pos]]),
     ]
 
 
-def _opening_paragraphs(paragraphs: list[Paragraph], probs: np.ndarray | None, config: SegmentationConfig) -> set[int]:
-    """Content paragraphs that open an article: the reader's ``start`` role, or, with theme
-    probabilities and a reader that has a boundary model, that model's verdict inside runs of text."""
+def _opening_paragraphs(paragraphs: list[Paragraph], probs: np.ndarray | None, openings: ReadGaps | None,
+                        config: SegmentationConfig) -> set[int]:
+    """Content paragraphs that open an article: the reader's ``start`` role, revised, with theme
+    probabilities, continuity readings and a reader that has a boundary stage, by that stage inside
+    runs of text: at every gap (mode ``decide``) or only where the reader continues (mode ``add``:
+    the headless articles layout alone misses). The gaps are read only then."""
     opens = {i for i, p in enumerate(paragraphs) if p.role == "start"}
-    if probs is None:
+    if probs is None or openings is None:
         return opens
     from wenzhai.models.page_reader import load_reader
 
-    boundary = load_reader(None if config.reader == "default" else config.reader).boundary
-    if boundary is None:
+    reader = load_reader(None if config.reader == "default" else config.reader)
+    runs = [run for run in content_runs(paragraphs) if len(run) >= 2]
+    if reader.boundary is None or not runs:
         return opens
-    for run in content_runs(paragraphs):
-        if len(run) < 2:
-            continue
-        rows = np.array([boundary_features(paragraphs, probs, run, pos, config.prob_window)
-                         for pos in range(1, len(run))])
-        verdict = boundary.predict_proba(rows)[:, 1] >= 0.5
-        for pos, opened in enumerate(verdict, start=1):
-            (opens.add if opened else opens.discard)(run[pos])
-    return opens
+    gaps = [(run, pos) for run in runs for pos in range(1, len(run))
+            if reader.boundary_mode == "decide" or run[pos] not in opens]
+    if not gaps:
+        return opens
+    read = openings(paragraphs, runs)
+    rows = np.array([boundary_features(paragraphs, probs, read, run, pos, config.prob_window) for run, pos in gaps])
+    verdict = reader.boundary.predict_proba(rows)[:, 1] >= 0.5
+    decided = {run[pos] for run, pos in gaps}
+    return (opens - decided) | {run[pos] for (run, pos), opened in zip(gaps, verdict, strict=True) if opened}
 
 
 def _place_displaced(paragraphs: list[Paragraph], groups: list[list], floating: list[tuple[int, int]],

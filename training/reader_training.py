@@ -30,7 +30,15 @@ from typing import Any
 import numpy as np
 
 from wenzhai.models.config_files import read_yaml_mapping
-from wenzhai.models.page_reader import BOUNDARY_FEATURES, FEATURE_NAMES, LINE_ROLES, LineView, PageReader
+from wenzhai.models.continuity import gap_reader
+from wenzhai.models.page_reader import (
+    BOUNDARY_FEATURES,
+    BOUNDARY_MODES,
+    FEATURE_NAMES,
+    LINE_ROLES,
+    LineView,
+    PageReader,
+)
 from wenzhai.models.segmentation import SegmentationConfig, boundary_features, content_runs, segment_page
 from wenzhai.models.text.paragraphs import CleanConfig, _Assembler, clean_lines, clean_page
 from wenzhai.training.page_eval import GoldPage, GoldSegment, PredictedSegment, Tally, score_page
@@ -63,6 +71,11 @@ class ReaderTrainingConfig:
                           "model folder, or 'none' to build no boundary stage)."},
     )
     boundary_pages: int = field(default=300, metadata={"help": "Simulated pages that train the boundary stage."})
+    stage_only: str = field(
+        default="",
+        metadata={"help": "A reader JSON whose line model and role sequence are kept as they are: only the boundary "
+                          "stage is fitted (after a new theme or continuity model). Empty: fit everything."},
+    )
     output: str = field(default="models/page_reader/reader.json", metadata={"help": "Where the chosen reader goes."})
     report: str = field(default="reports/page_reader.json", metadata={"help": "Where the comparison goes."})
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
@@ -218,7 +231,7 @@ def boundary_scores(pages: list[dict], reader_path: str, scorer: Any = None) -> 
     for page in pages:
         paragraphs = clean_page(page["page_text"], config)
         probs = theme_probs(scorer, paragraphs)
-        segments = segment_page(paragraphs, paragraph_probs=probs, config=seg_config)
+        segments = segment_page(paragraphs, paragraph_probs=probs, config=seg_config, openings=gap_reader(scorer))
         predicted = [PredictedSegment(s.title, s.text, None, s.span[0]) for s in segments]
         score_page(as_gold(page), predicted, tally)
     return tally
@@ -243,10 +256,15 @@ def theme_probs(scorer: Any, paragraphs: list) -> np.ndarray | None:
     return scorer.predict_proba([p.text for p in paragraphs], clean=False)
 
 
-def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Second-stage rows: every gap inside a run of text, labelled 1 where a gold article body starts."""
-    xs, ys = [], []
+def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Second-stage rows: every gap inside a run of text, labelled 1 where a gold article body starts
+    there, and whether the reader itself opens an article there (``start`` role)."""
+    xs, ys, opened = [], [], []
     config = CleanConfig(reader=reader_path)
+    read_gaps = gap_reader(scorer)
+    if read_gaps is None:
+        raise ValueError("the boundary stage needs a theme model with a continuity model: run `wenzhai train-continuity`")
     for page in pages:
         text = page["page_text"]
         starts = set()
@@ -257,15 +275,19 @@ def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: i
             starts.add(k)
         paragraphs = clean_page(text, config)
         probs = theme_probs(scorer, paragraphs)
-        for run in content_runs(paragraphs):
+        runs = [run for run in content_runs(paragraphs) if len(run) >= 2]
+        openings = read_gaps(paragraphs, runs) if runs else {}
+        for run in runs:
             for pos in range(1, len(run)):
-                xs.append(boundary_features(paragraphs, probs, run, pos, window))
+                xs.append(boundary_features(paragraphs, probs, openings, run, pos, window))
                 ys.append(int(paragraphs[run[pos]].offsets[0] in starts))
-    return np.asarray(xs), np.asarray(ys)
+                opened.append(paragraphs[run[pos]].role == "start")
+    return np.asarray(xs), np.asarray(ys), np.asarray(opened, dtype=bool)
 
 
-def fit_boundary(x: np.ndarray, y: np.ndarray, config: ReaderTrainingConfig) -> dict[str, Any]:
-    """The second stage: logistic regression over `BOUNDARY_FEATURES` (two classes)."""
+def fit_boundary(x: np.ndarray, y: np.ndarray, config: ReaderTrainingConfig, mode: str) -> dict[str, Any]:
+    """The second stage: logistic regression over `BOUNDARY_FEATURES` (two classes), applied in ``mode``
+    (`models.page_reader.BOUNDARY_MODES`)."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -273,31 +295,38 @@ def fit_boundary(x: np.ndarray, y: np.ndarray, config: ReaderTrainingConfig) -> 
     clf = LogisticRegression(C=config.l2, max_iter=2000).fit((x - mean) / scale, y)
     coef = np.vstack([-clf.coef_[0] / 2, clf.coef_[0] / 2])  # softmax over two classes = the sigmoid
     intercept = np.array([-clf.intercept_[0] / 2, clf.intercept_[0] / 2])
-    return {"features": list(BOUNDARY_FEATURES),
+    return {"features": list(BOUNDARY_FEATURES), "mode": mode,
             "model": {"mean": mean.tolist(), "scale": scale.tolist(), "coef": coef.tolist(),
                       "intercept": intercept.tolist()}}
 
 
 def add_boundary_stage(spec: dict[str, Any], train_pages: list[dict], val: list[dict],
                        config: ReaderTrainingConfig, results: dict[str, Any]) -> dict[str, Any]:
-    """Fit the theme-aware boundary stage for the chosen reader; keep it only if simulated validation
-    pages read better with it than with the reader's roles alone (both with theme probabilities)."""
+    """Fit the theme-aware boundary stage for the chosen reader in each mode (`BOUNDARY_MODES`: deciding
+    every gap, or only adding openings where the reader continues); keep the mode that reads the
+    simulated validation pages best, and only if it beats the reader's roles alone (all with theme
+    probabilities and continuity readings)."""
     from wenzhai.models.loading import load_classifier
 
     scorer = load_classifier(None if config.theme_model == "default" else config.theme_model)
     with reader_file(spec) as path:
-        x, y = boundary_dataset(train_pages, path, scorer, SegmentationConfig().prob_window)
-        without = boundary_scores(val, path, scorer).prf()[2]
-    staged = {**spec, "boundary": fit_boundary(x, y, config)}
-    with reader_file(staged) as path:
-        tally = boundary_scores(val, path, scorer)
-    with_stage = tally.prf()[2]
-    results["boundary_stage"] = {
-        "rows": len(y), "val_boundary_f1_roles_only": round(without, 4), "val_boundary_f1_with_stage": round(with_stage, 4),
-        "val_headless_recall_with_stage": f"{tally.headless_hits}/{tally.headless_gold}", "kept": with_stage > without,
-    }
-    print("boundary stage", json.dumps(results["boundary_stage"]), flush=True)
-    return staged if with_stage > without else spec
+        x, y, opened = boundary_dataset(train_pages, path, scorer, SegmentationConfig().prob_window)
+        best_f1, best = boundary_scores(val, path, scorer).prf()[2], spec
+    report: dict[str, Any] = {"rows": len(y), "val_boundary_f1_roles_only": round(best_f1, 4)}
+    for mode in BOUNDARY_MODES:
+        rows = slice(None) if mode == "decide" else ~opened
+        staged = {**spec, "boundary": fit_boundary(x[rows], y[rows], config, mode)}
+        with reader_file(staged) as path:
+            tally = boundary_scores(val, path, scorer)
+        f1 = tally.prf()[2]
+        report[mode] = {"rows": int(len(y[rows])), "val_boundary_f1": round(f1, 4),
+                        "val_headless_recall": f"{tally.headless_hits}/{tally.headless_gold}"}
+        if f1 > best_f1:
+            best_f1, best = f1, staged
+    report["kept"] = best["boundary"]["mode"] if best is not spec else "none"
+    results["boundary_stage"] = report
+    print("boundary stage", json.dumps(report), flush=True)
+    return best
 
 
 def add_role_sequence(spec: dict[str, Any], train_roles: list[list[int]], val: list[dict], f1_without: float,
@@ -332,9 +361,29 @@ def train_reader(config: ReaderTrainingConfig, articles: list[Article]) -> dict[
     sim = config.simulator
     train = simulate_pages(train_pool, config.train_pages, sim, "train")
     val = simulate_pages(val_pool, config.val_pages, SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 1}), "val")
+    results: dict[str, Any] = {"kinds": {}}
+    if config.stage_only:
+        best_spec = {k: v for k, v in json.loads(Path(config.stage_only).read_text(encoding="utf-8")).items()
+                     if k != "boundary"}
+        results["chosen"] = f"{best_spec['kind']} (kept from {config.stage_only})"
+    else:
+        best_spec = fit_line_models(config, train, val, results)
+    if config.theme_model != "none":
+        stage_pages = simulate_pages(train_pool, config.boundary_pages,
+                                     SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 2}), "stage")
+        best_spec = add_boundary_stage(best_spec, stage_pages, val, config, results)
+    out = Path(config.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(best_spec, separators=(",", ":")), encoding="utf-8")
+    results["size_bytes"] = out.stat().st_size
+    return results
+
+
+def fit_line_models(config: ReaderTrainingConfig, train: list[dict], val: list[dict], results: dict[str, Any]) -> dict[str, Any]:
+    """Fit every model kind on the training pages, keep the best on validation, add the role sequence."""
     x, y, train_roles = dataset(train)
     xv, yv, _ = dataset(val)
-    results: dict[str, Any] = {"train_lines": len(y), "val_lines": len(yv), "kinds": {}}
+    results.update({"train_lines": len(y), "val_lines": len(yv)})
     best_kind, best_f1, best_spec = None, -1.0, None
     for kind in config.kinds:
         model = fit_linear(x, y, config) if kind == "linear" else fit_trees(x, y, config)
@@ -352,30 +401,26 @@ def train_reader(config: ReaderTrainingConfig, articles: list[Article]) -> dict[
         if f1 > best_f1:
             best_kind, best_f1, best_spec = kind, f1, spec
     results["chosen"] = best_kind
-    best_spec = add_role_sequence(best_spec, train_roles, val, best_f1, results)
-    if config.theme_model != "none":
-        stage_pages = simulate_pages(train_pool, config.boundary_pages,
-                                     SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 2}), "stage")
-        best_spec = add_boundary_stage(best_spec, stage_pages, val, config, results)
-    out = Path(config.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(best_spec, separators=(",", ":")), encoding="utf-8")
-    results["size_bytes"] = out.stat().st_size
-    return results
+    return add_role_sequence(best_spec, train_roles, val, best_f1, results)
 
 
-def train_reader_from_config(path: str, shared: str | None = None, output: str | None = None) -> dict[str, Any]:
+def train_reader_from_config(path: str, shared: str | None = None, output: str | None = None,
+                             stage_only: str | None = None) -> dict[str, Any]:
     from wenzhai.training.page_sources import load_sources
 
     config = load_config(path)
-    if output:
-        config = ReaderTrainingConfig(**{**asdict(config), "output": output, "simulator": config.simulator})
+    overrides = {k: v for k, v in (("output", output), ("stage_only", stage_only)) if v}
+    if overrides:
+        config = ReaderTrainingConfig(**{**asdict(config), **overrides, "simulator": config.simulator})
     shared_dir = Path(shared) if shared else Path(__file__).resolve().parents[1].parent / "shared"
     articles, removed = load_sources(shared_dir, config.held_out_lines, config.overlap_window)
     print(f"{len(articles)} articles ({removed} dropped for overlapping the dev files)", flush=True)
     results = train_reader(config, articles)
     results["articles"], results["dropped_for_dev_overlap"] = len(articles), removed
-    Path(config.report).parent.mkdir(parents=True, exist_ok=True)
-    Path(config.report).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = Path(config.report)
+    if config.stage_only and report.is_file():  # the line models' figures stay those of the run that fitted them
+        results = {**json.loads(report.read_text(encoding="utf-8")), **{k: v for k, v in results.items() if k != "kinds"}}
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"chosen: {results['chosen']} → {config.output} ({results['size_bytes']:,} bytes)")
     return results

@@ -1,4 +1,4 @@
-"""`wenzhai evaluate-pages` and `wenzhai train-reader`: measure and rebuild page reading."""
+"""`wenzhai evaluate-pages`, `wenzhai train-reader` and `wenzhai train-continuity`: measure and rebuild page reading."""
 
 from __future__ import annotations
 
@@ -32,7 +32,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--config", default="configs/page_reader.yaml", help="YAML of ReaderTrainingConfig")
     t.add_argument("--shared", default=None, help="the shared data folder (default ../shared)")
     t.add_argument("--output", default=None, help="where to write the reader JSON (overrides the config)")
+    t.add_argument("--stage-only", default=None, metavar="READER_JSON",
+                   help="keep this reader's line model and role sequence; fit only the theme-aware boundary stage")
     t.set_defaults(handler=run_train)
+
+    c = sub.add_parser(
+        "train-continuity",
+        help="train the model that tells a paragraph continuing its article from one opening another",
+        description="Read pairs of real paragraphs (consecutive ones of one article; the end of one article and "
+        "the start of another) with a theme model's lowest encoder layer, fit logistic regression, print its "
+        "validation AUC and write continuity.json into the model folder (models.continuity).",
+    )
+    c.add_argument("--model", default="models/default", help="theme-model folder (default: %(default)s)")
+    c.add_argument("--shared", default=None, help="the shared data folder (default ../shared)")
+    c.add_argument("--articles", type=int, default=6000, help="pairs of neighbouring articles drawn (default: %(default)s)")
+    c.add_argument("--seed", type=int, default=13, help="seed (default: %(default)s)")
+    c.set_defaults(handler=run_train_continuity)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
@@ -73,5 +88,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
 def run_train(args: argparse.Namespace) -> int:
     from wenzhai.training.reader_training import train_reader_from_config
 
-    train_reader_from_config(args.config, shared=args.shared, output=args.output)
+    train_reader_from_config(args.config, shared=args.shared, output=args.output, stage_only=args.stage_only)
+    return 0
+
+
+def run_train_continuity(args: argparse.Namespace) -> int:
+    from wenzhai.training.continuity_training import ContinuityTrainingConfig, train_continuity_from_args
+
+    config = ContinuityTrainingConfig(model=args.model, articles=args.articles, seed=args.seed)
+    train_continuity_from_args(config, shared=args.shared)
     return 0

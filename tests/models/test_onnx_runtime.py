@@ -137,8 +137,13 @@ def test_tag_and_analyze_import_neither_torch_transformers_nor_sklearn(tiny_dir,
     assert json.loads(lines[-1]) == [], f"imported on the lean path: {lines[-1]}"
 
 
+def test_one_sentence_embedder_per_depth_is_shared(onnx_classifier):
+    assert onnx_classifier.sentence_embedder(1) is onnx_classifier.sentence_embedder(1)
+    assert onnx_classifier.sentence_embedder(1) is not onnx_classifier.sentence_embedder(None)
+
+
 def test_remembered_sentence_vectors_equal_fresh_ones_and_cost_no_model_call(onnx_classifier):
-    embed = onnx_classifier.sentence_embedder(1)
+    embed = onnx_classifier._new_embedder(1)  # an empty memory (the shared one may know these sentences)
     calls = []
     run = embed.hidden_states
     embed.hidden_states = lambda ids, mask: calls.append(len(ids)) or run(ids, mask)
@@ -146,5 +151,5 @@ def test_remembered_sentence_vectors_equal_fresh_ones_and_cost_no_model_call(onn
     again = embed(list(reversed(SENTENCES)) + ["新的一句：村民增收。"])
     assert calls == [len(SENTENCES), 1], "only the new sentence should reach the model"
     np.testing.assert_allclose(again[: len(SENTENCES)], first[::-1], atol=1e-6)
-    fresh = onnx_classifier.sentence_embedder(1)(SENTENCES)
+    fresh = onnx_classifier._new_embedder(1)(SENTENCES)
     np.testing.assert_allclose(first, fresh, atol=1e-5)

@@ -40,3 +40,11 @@ def test_shipped_config_loads_and_bad_values_are_named(tmp_path):
     bad.write_text("no_such_field: 1\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no_such_field"):
         load_config(bad)
+
+
+def test_stage_only_keeps_the_line_model_and_role_sequence(tmp_path):
+    train_reader(_config(tmp_path, "full"), ARTICLES)
+    config = ReaderTrainingConfig(**{**_config(tmp_path, "kept").__dict__, "stage_only": str(tmp_path / "full.json")})
+    results = train_reader(config, ARTICLES)
+    assert "kept from" in results["chosen"] and not results["kinds"]
+    assert (tmp_path / "kept.json").read_bytes() == (tmp_path / "full.json").read_bytes()
