@@ -7,7 +7,8 @@ the same loaded pipeline (models/default on ONNX Runtime, --threads compute thre
 the ratio compares like with like even on a busy machine; the load average is printed beside it.
 
 Documents: the seed page (../shared/seed/page.txt) and longer ones made of its paragraphs, each
-paragraph numbered so no two are equal (the cleaner would fold repeats).
+paragraph numbered so no two are equal (the cleaner would fold repeats). Every analyze run starts
+with the sentence encoder's memory of recent vectors emptied: a new document's sentences are new.
 
 Usage: .venv/bin/python bench/analyze_cost.py [--sizes 5000,40000,150000] [--runs 3] [--threads 2]
 """
@@ -67,6 +68,7 @@ def main() -> int:
         tag, analyze = [], []
         for _ in range(args.runs):  # alternate, so both see the same machine load
             tag += timed(lambda t=text: pipeline.classifier.predict([t]), 1)
+            pipeline.classifier.forget_vectors()
             analyze += timed(lambda t=text: pipeline.analyze(t), 1)
         row = {"chars": len(text), "tag_once_s": statistics.median(tag), "analyze_s": statistics.median(analyze),
                "ratio": statistics.median(a / t for a, t in zip(analyze, tag, strict=True)),

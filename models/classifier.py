@@ -189,6 +189,11 @@ class ThemeClassifier:
             self._embedders[layers] = self._new_embedder(layers)
         return self._embedders[layers]
 
+    def forget_vectors(self) -> None:
+        """Empty every shared sentence embedder's memory of recent vectors."""
+        for embedder in self._embedders.values():
+            embedder.forget()
+
     def _new_embedder(self, layers: int | None) -> SentenceEmbedder:
         if self.onnx_model is not None:
             # 16 sentences per gated call: a short /tag waits for at most one such call (models.model_calls)

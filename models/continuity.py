@@ -37,8 +37,8 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 class ContinuitySettings:
     """What the continuity model reads at a gap; stored with its weights so training and use agree."""
 
-    tail_chars: int = field(default=150, metadata={"help": "Characters before the gap read (the end of the text above)."})
-    head_chars: int = field(default=150, metadata={"help": "Characters after the gap read (the start of the text below)."})
+    tail_chars: int = field(default=80, metadata={"help": "Characters before the gap read (the end of the text above)."})
+    head_chars: int = field(default=80, metadata={"help": "Characters after the gap read (the start of the text below)."})
     layers: int = field(default=1, metadata={"help": "Encoder layers behind the sentence vectors (the summariser's)."})
 
     def __post_init__(self) -> None:

@@ -105,6 +105,11 @@ class SentenceEmbedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
+    def forget(self) -> None:
+        """Empty the memory of recent vectors (benchmarks: a new document's sentences are new)."""
+        with self._lock:
+            self._cache.clear()
+
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         with self._lock:

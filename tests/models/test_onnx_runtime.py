@@ -153,3 +153,18 @@ def test_remembered_sentence_vectors_equal_fresh_ones_and_cost_no_model_call(onn
     np.testing.assert_allclose(again[: len(SENTENCES)], first[::-1], atol=1e-6)
     fresh = onnx_classifier._new_embedder(1)(SENTENCES)
     np.testing.assert_allclose(first, fresh, atol=1e-5)
+
+
+def test_forgotten_vectors_are_computed_again(onnx_classifier):
+    embed = onnx_classifier.sentence_embedder(1)
+    embed(SENTENCES)
+    calls = []
+    run = embed.hidden_states
+    embed.hidden_states = lambda ids, mask: calls.append(len(ids)) or run(ids, mask)
+    try:
+        embed(SENTENCES)
+        onnx_classifier.forget_vectors()
+        embed(SENTENCES)
+    finally:
+        embed.hidden_states = run
+    assert calls == [len(SENTENCES)]
