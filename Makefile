@@ -105,6 +105,9 @@ model: setup
 	$(BIN)/wenzhai train --config configs/distill.yaml --data_config $(DATA_CONFIG) --teacher $(MODEL_RUN) --output_dir $(STUDENT_RUN)
 	$(BIN)/wenzhai export --model $(STUDENT_RUN) --out models/default
 	$(BIN)/wenzhai evaluate --model models/default --data $(DEV)
+	# the continuity model reads with the new encoder, and the reader's boundary stage weighs both anew
+	$(BIN)/wenzhai train-continuity --model models/default
+	$(BIN)/wenzhai train-reader --stage-only models/page_reader/reader.json
 
 # Figures for docs/performance.md, each printed with the load average beside it (five agents may share
 # the cores): segmentation quality; analyze vs tagging the text once, 5k-150k characters; the command

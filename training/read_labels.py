@@ -319,10 +319,20 @@ def draw_candidates(
     weak_refs: Sequence[WeakRef],
     shared_dir: Path | None,
     near_weak_lines: int = 8,
+    read_before: Iterable[RefKey] = (),
 ) -> list[Candidate]:
     """Every group's units in group order; a line (an item) gives at most one unit, to the first group
-    that draws it, so the readers see as many different articles as possible."""
+    that draws it, so the readers see as many different articles as possible. A unit that shares a
+    paragraph with one read in an earlier round (``read_before``) is never drawn again."""
     blocked = blocked_lines(weak, weak_refs, near_weak_lines)
+    earlier: dict[tuple[str, int], list[tuple[int, ...]]] = {}
+    for corpus, line, paras in read_before:
+        earlier.setdefault((corpus, line), []).append(paras)
+
+    def read_already(corpus: str, unit: Unit) -> bool:
+        return any(not paras or not unit.paras or (paras[0] <= unit.paras[1] and unit.paras[0] <= paras[1])
+                   for paras in earlier.get((corpus, unit.line), ()))
+
     units: dict[str, list[Unit]] = {}  # each corpus read and cleaned once, whatever the number of groups
     taken: set[tuple[str, int]] = set()
     out: list[Candidate] = []
@@ -334,6 +344,7 @@ def draw_candidates(
             u
             for u in units[group.corpus]
             if (group.corpus, u.line) not in taken and not in_ranges(u.line, ranges) and group.matches(u.text)
+            and not read_already(group.corpus, u)
         ]
         drawn = 0
         for unit in sorted(hits, key=lambda u, g=group: unit_order(g, u)):

@@ -193,6 +193,7 @@ def _candidates(args: argparse.Namespace) -> int:
         assign_readers,
         draw_candidates,
         load_read_config,
+        read_folder,
         write_brief,
         write_candidates,
     )
@@ -211,7 +212,9 @@ def _candidates(args: argparse.Namespace) -> int:
         round_ = config.round(args.round)
     except ValueError as exc:
         raise UsageError(f"--round: {exc}") from None
-    candidates = draw_candidates(round_, weak, read_refs(args.weak), _shared(args), config.near_weak_lines)
+    earlier = [r.key for other in config.rounds if other.name != round_.name and Path(other.folder).is_dir()
+               for r in read_folder(Path(other.folder))]
+    candidates = draw_candidates(round_, weak, read_refs(args.weak), _shared(args), config.near_weak_lines, earlier)
     lists = assign_readers(candidates, round_.readers, round_.overlap)
     paths = write_candidates(lists, out)
     brief = write_brief(Path(args.brief), round_, paths[1:], [len(r) for r in lists], out.with_name("BRIEF.md"))

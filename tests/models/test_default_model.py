@@ -78,3 +78,14 @@ def test_seed_page_keywords_per_segment_and_page(seed_page, default_pipeline):
     by_opening = {s.text[:6]: s.keywords for s in result.segments}
     assert any(w.startswith("电子") for w in by_opening["结婚登记，拿"])
     assert all(1 <= len(s.keywords) <= 5 for s in result.segments)
+
+
+def test_default_model_ships_a_continuity_model_for_its_own_encoder():
+    from wenzhai.models.continuity import load_continuity
+    from wenzhai.models.summarizer import DEFAULT_LAYERS
+
+    continuity = load_continuity(DEFAULT_MODEL_DIR)
+    assert continuity is not None, "models/default/continuity.json: rebuild with `wenzhai train-continuity`"
+    config = json.loads((DEFAULT_MODEL_DIR / "config.json").read_text())
+    assert continuity.dim == config["hidden_size"]
+    assert continuity.settings.layers == DEFAULT_LAYERS  # the summariser's vectors: one shared encoder session

@@ -270,6 +270,19 @@ def test_units_of_an_article_corpus_are_runs_with_their_cleaned_text(articles):
     assert drawn == draw_candidates(round_, weak, [], shared)  # deterministic
 
 
+def test_units_read_in_an_earlier_round_are_never_drawn_again(articles):
+    weak, shared = articles
+    talk = CandidateGroup(name="talk", corpus="tv", count=50, include=(TermGroup(terms=("议事会",)),))
+    round_ = ReadRound(name="tv", groups=(talk,), runs=RunSettings(min_chars=30, max_paras=3))
+    first = draw_candidates(round_, weak, [], shared)
+    read = [first[0].key, (first[1].corpus, first[1].line, (first[1].paras[1], first[1].paras[1]))]
+    again = draw_candidates(round_, weak, [], shared, read_before=read)
+    lines = {(c.line, p) for c in again for p in range(c.paras[0], c.paras[1] + 1)}
+    for _, line, paras in read:
+        assert not any((line, p) in lines for p in range(paras[0], paras[1] + 1))  # no shared paragraph
+    assert len(again) >= len(first) - 2
+
+
 def test_runs_read_by_readers_become_rows_that_share_their_item_as_article(articles, tmp_path):
     weak, shared = articles
     folder = tmp_path / "read-tv"
