@@ -159,10 +159,10 @@ def train_continuity_from_args(config: ContinuityTrainingConfig, shared: str | N
     from wenzhai.models.loading import load_classifier
     from wenzhai.training.page_sources import load_sources
 
+    classifier = load_classifier(config.model)  # a wrong folder fails before the corpora are read
     shared_dir = Path(shared) if shared else Path(__file__).resolve().parents[1].parent / "shared"
     articles, removed = load_sources(shared_dir, config.held_out_lines, config.overlap_window)
     print(f"{len(articles)} articles ({removed} dropped for overlapping the dev files)", flush=True)
-    classifier = load_classifier(config.model)
     spec = train_continuity(config, articles, classifier)
     out = Path(config.model) / CONTINUITY_FILE
     out.write_text(json.dumps(spec, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")

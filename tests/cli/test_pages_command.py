@@ -35,3 +35,10 @@ def test_malformed_gold_file_is_a_clear_error(tmp_path, capsys):
     bad.write_text('{"id": "x", "page_text": "文字"}\n', encoding="utf-8")
     assert main(["evaluate-pages", "--data", str(bad), "--model", "none"]) == 2
     assert "bad.jsonl:1: a page needs the fields id, page_text, segments" in capsys.readouterr().err
+
+
+def test_train_continuity_bad_values_are_clear_errors(tmp_path, capsys):
+    assert main(["train-continuity", "--articles", "3"]) == 2
+    assert "ContinuityTrainingConfig.articles: must be an integer >= 20" in capsys.readouterr().err
+    assert main(["train-continuity", "--model", str(tmp_path / "nowhere")]) == 2
+    assert "--model" in capsys.readouterr().err
