@@ -202,6 +202,13 @@ def has_long_body(paragraphs: Sequence[Paragraph]) -> bool:
     return any(p.kind == "body" and len(p.text.strip()) > HEADLINE_LIKE_CHARS for p in paragraphs)
 
 
+def output_scores(raw: np.ndarray) -> np.ndarray:
+    """Scores shown to users, in [0, 1]: min-max rescaled; where every candidate scores the same (one
+    candidate, or a tie), each is as good as the best, so each gets 1.0, never 0.0."""
+    raw = np.asarray(raw, dtype=np.float64)
+    return np.ones_like(raw) if raw.size and float(np.ptp(raw)) <= 1e-12 else rescale(raw)
+
+
 def body_sentences(
     paragraphs: Sequence[Paragraph], config: SummarizerConfig, drop_short: bool | None = None
 ) -> list[Candidate]:
@@ -423,7 +430,7 @@ class Summarizer:
             embeddings = self._embed(candidates) if embeddings is None else embeddings
             return sentence_scores(embeddings, self.config, [c.text for c in candidates])
         features, similarity = self.candidate_features(candidates, embeddings, title, title_embedding)
-        return rescale(self.scorer(features)), similarity
+        return output_scores(self.scorer(features)), similarity
 
     def summarize_page(
         self, articles: Sequence[Sequence[Paragraph]], budget: Budget | None = None

@@ -408,3 +408,14 @@ def test_lexical_weight_mixes_bigram_cosine_into_the_similarity():
         sentence_scores(embeddings, mixed_config)
     with pytest.raises(ValueError, match="needs the sentence texts"):
         sentence_scores(embeddings, mixed_config, texts[:2])
+
+
+def test_a_lone_candidate_scores_one_not_zero(summarizer):
+    from wenzhai.models.summarizer import output_scores
+
+    np.testing.assert_allclose(output_scores(np.array([0.3, 0.3])), [1.0, 1.0])
+    np.testing.assert_allclose(output_scores(np.array([0.2, 0.6, 0.4])), [0.0, 1.0, 0.5])
+    assert output_scores(np.zeros(0)).size == 0
+    text = "村里修好了水泥路，农民种植的蔬菜可以直接运到城里销售，村民收入逐年增加。好。对。"
+    summary = summarizer.summarize(text)
+    assert [s.score for s in summary] == [1.0]
