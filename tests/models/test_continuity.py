@@ -133,3 +133,10 @@ def test_boundary_stage_opens_a_headless_article_where_the_text_stops_continuing
     # without continuity readings the stage is not used: the reader's roles alone decide
     alone = segment_page(paragraphs, paragraph_probs=probs, config=config)
     assert alone == segment_page(paragraphs, paragraph_probs=probs, config=SegmentationConfig(essay_chars=100_000))
+
+
+def test_the_model_reads_only_the_end_before_and_the_start_after_a_gap():
+    model = ContinuityModel(ContinuitySettings(tail_chars=8, head_chars=9), np.zeros(4 * DIM + 1), 0.0)
+    before, after = RURAL[0] + RURAL[1], DIGITAL[0] + DIGITAL[1]
+    assert model.texts(before, after) == (before[-8:], after[:9])
+    assert model.texts("短", "句") == ("短", "句")
