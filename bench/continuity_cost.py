@@ -30,7 +30,7 @@ def main() -> int:
         if not Path(path).is_file():
             sys.exit(f"bench/continuity_cost.py: needs {path} (the shared data folder beside the project)")
     from wenzhai.models.loading import load_classifier
-    from wenzhai.models.segmentation import content_runs
+    from wenzhai.models.segmentation import gapped_runs
     from wenzhai.models.text import clean_page
     from wenzhai.training.page_eval import load_gold_pages
 
@@ -43,7 +43,7 @@ def main() -> int:
     gaps, reading, passing = [], [], []
     for text in pages:
         paragraphs = clean_page(text)
-        runs = [run for run in content_runs(paragraphs) if len(run) >= 2]
+        runs = gapped_runs(paragraphs)
         gaps.append(sum(len(run) - 1 for run in runs))
         embed.forget()
         started = time.perf_counter()

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -203,9 +204,9 @@ class ThemeClassifier:
             return OnnxSentenceEmbedder(self.source_dir, self.tokenizer, settings, threads=self.threads)
         return EncoderEmbedder(self.model.base_model, self.tokenizer, EmbedderSettings(layers=layers))
 
-    @property
+    @cached_property
     def continuity(self) -> ContinuityModel | None:
-        """The model folder's continuity model (`models.continuity`), or None without one."""
+        """The model folder's continuity model (`models.continuity`), or None without one (read once)."""
         return load_continuity(self.source_dir)
 
     def info(self) -> dict[str, str]:

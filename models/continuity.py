@@ -49,6 +49,17 @@ class ContinuitySettings:
         if not isinstance(self.layers, int) or isinstance(self.layers, bool) or self.layers < 0:
             raise ValueError(f"ContinuitySettings.layers: must be an integer >= 0, got {self.layers!r}")
 
+    def texts(self, before: str, after: str) -> tuple[str, str]:
+        """What is read at a gap between ``before`` and ``after``."""
+        return before[-self.tail_chars:], after[:self.head_chars]
+
+    def features(self, embed: Embed, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """`pair_features` of ``(text before, text after)`` pairs, with one call to ``embed`` for all of
+        them: what the model scores, and what its training fits."""
+        cut = [self.texts(before, after) for before, after in pairs]
+        vectors = np.asarray(embed([t for t, _ in cut] + [h for _, h in cut]), dtype=np.float64)
+        return pair_features(vectors[:len(cut)], vectors[len(cut):])
+
 
 def pair_features(tails: np.ndarray, heads: np.ndarray) -> np.ndarray:
     """``[u*v, |u-v|, u, v, cos]`` per row of L2-normalised tail vectors ``u`` and head vectors ``v``."""
@@ -84,18 +95,16 @@ class ContinuityModel:
 
     def texts(self, before: str, after: str) -> tuple[str, str]:
         """What the model reads at a gap between ``before`` and ``after``."""
-        return before[-self.settings.tail_chars:], after[:self.settings.head_chars]
+        return self.settings.texts(before, after)
 
     def probabilities(self, embed: Embed, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """P(new article) per ``(text before, text after)`` pair; one call to ``embed`` for all of them."""
         if not pairs:
             return np.zeros(0)
-        cut = [self.texts(before, after) for before, after in pairs]
-        vectors = np.asarray(embed([t for t, _ in cut] + [h for _, h in cut]), dtype=np.float64)
-        if vectors.shape[1] != self.dim:
+        x = self.settings.features(embed, pairs)
+        if x.shape[1] != self.coef.size:
             raise ValueError(f"continuity model: expects {self.dim}-dimensional vectors, the encoder gives "
-                             f"{vectors.shape[1]}; rebuild it with `wenzhai train-continuity` for this model")
-        x = pair_features(vectors[:len(cut)], vectors[len(cut):])
+                             f"{(x.shape[1] - 1) // 4}; rebuild it with `wenzhai train-continuity` for this model")
         return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
 
     def opening_probs(self, embed: Embed, paragraphs: Sequence[Paragraph], runs: Sequence[Sequence[int]]) -> dict[int, float]:

@@ -435,6 +435,11 @@ def content_runs(paragraphs: Sequence[Paragraph]) -> list[list[int]]:
     return runs
 
 
+def gapped_runs(paragraphs: Sequence[Paragraph]) -> list[list[int]]:
+    """The `content_runs` with a gap inside (two paragraphs or more): where the boundary stage looks."""
+    return [run for run in content_runs(paragraphs) if len(run) >= 2]
+
+
 def boundary_features(paragraphs: Sequence[Paragraph], probs: np.ndarray, openings: Mapping[int, float],
                       run: list[int], pos: int, window: int) -> list[float]:
     """`models.page_reader.BOUNDARY_FEATURES` of the gap before ``run[pos]`` (``0 < pos < len(run)``);
@@ -472,7 +477,7 @@ def _opening_paragraphs(paragraphs: list[Paragraph], probs: np.ndarray | None, o
     from wenzhai.models.page_reader import load_reader
 
     reader = load_reader(None if config.reader == "default" else config.reader)
-    runs = [run for run in content_runs(paragraphs) if len(run) >= 2]
+    runs = gapped_runs(paragraphs)
     if reader.boundary is None or not runs:
         return opens
     gaps = [(run, pos) for run in runs for pos in range(1, len(run))

@@ -25,11 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from wenzhai.models.continuity import CONTINUITY_FILE, ContinuityModel, ContinuitySettings, pair_features
+from wenzhai.models.continuity import CONTINUITY_FILE, ContinuityModel, ContinuitySettings
 from wenzhai.models.text.chars import SENTENCE_END
 from wenzhai.training.page_simulator import Article
 
 Pair = tuple[str, str, int]
+# kept as trained (models/default/continuity.json); `models.text.sentences.sentence_bounds` cuts 3 of 16,641 pairs differently
 _SENTENCE_END = re.compile(f"[{re.escape(''.join(SENTENCE_END))}][”’」』）)]*")
 
 
@@ -105,30 +106,13 @@ def make_pairs(units: list[tuple[Article, Article]], seed: int) -> list[Pair]:
     return pairs
 
 
-def pair_matrix(model: ContinuityModel, embed: Any, pairs: list[Pair]) -> np.ndarray:
-    """The model's features of ``pairs``, read as `ContinuityModel.probabilities` reads them."""
-    cut = [model.texts(before, after) for before, after, _ in pairs]
-    vectors = np.asarray(embed([t for t, _ in cut] + [h for _, h in cut]), dtype=np.float64)
-    return pair_features(vectors[:len(cut)], vectors[len(cut):])
-
-
 def auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    """ROC AUC by ranks (ties share their mean rank)."""
-    order = np.argsort(scores, kind="mergesort")
-    ranks = np.empty(len(scores))
-    sorted_scores = scores[order]
-    i = 0
-    while i < len(scores):
-        j = i
-        while j + 1 < len(scores) and sorted_scores[j + 1] == sorted_scores[i]:
-            j += 1
-        ranks[order[i:j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    pos = labels == 1
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    if not n_pos or not n_neg:
+    """ROC AUC (scikit-learn's); a clear error when one class is missing."""
+    from sklearn.metrics import roc_auc_score
+
+    if len(np.unique(labels)) < 2:
         raise ValueError("AUC needs both classes")
-    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return float(roc_auc_score(labels, scores))
 
 
 def train_continuity(config: ContinuityTrainingConfig, articles: list[Article], classifier: Any) -> dict[str, Any]:
@@ -138,10 +122,9 @@ def train_continuity(config: ContinuityTrainingConfig, articles: list[Article], 
     drawn = draw_neighbours(articles, config.articles, config.tv_share, config.seed)
     n_val = int(len(drawn) * config.val_share)
     train, val = make_pairs(drawn[n_val:], config.seed), make_pairs(drawn[:n_val], config.seed + 1)
-    shell = ContinuityModel(config.settings, np.zeros(1), 0.0)
     embed = classifier.sentence_embedder(config.settings.layers)
-    x, y = pair_matrix(shell, embed, train), np.array([p[2] for p in train])
-    xv, yv = pair_matrix(shell, embed, val), np.array([p[2] for p in val])
+    x, y = config.settings.features(embed, [p[:2] for p in train]), np.array([p[2] for p in train])
+    xv, yv = config.settings.features(embed, [p[:2] for p in val]), np.array([p[2] for p in val])
     fitted = LogisticRegression(C=config.c, max_iter=3000).fit(x, y)
     model = ContinuityModel(config.settings, fitted.coef_[0].astype(np.float64), float(fitted.intercept_[0]))
     scores = xv @ model.coef + model.intercept
@@ -157,11 +140,11 @@ def train_continuity(config: ContinuityTrainingConfig, articles: list[Article], 
 def train_continuity_from_args(config: ContinuityTrainingConfig, shared: str | None = None) -> dict[str, Any]:
     """Load the sources and the theme model, train, write ``continuity.json`` into the model folder."""
     from wenzhai.models.loading import load_classifier
+    from wenzhai.training.data import default_shared_dir
     from wenzhai.training.page_sources import load_sources
 
     classifier = load_classifier(config.model)  # a wrong folder fails before the corpora are read
-    shared_dir = Path(shared) if shared else Path(__file__).resolve().parents[1].parent / "shared"
-    articles, removed = load_sources(shared_dir, config.held_out_lines, config.overlap_window)
+    articles, removed = load_sources(Path(shared) if shared else default_shared_dir(), config.held_out_lines, config.overlap_window)
     print(f"{len(articles)} articles ({removed} dropped for overlapping the dev files)", flush=True)
     spec = train_continuity(config, articles, classifier)
     out = Path(config.model) / CONTINUITY_FILE

@@ -39,7 +39,7 @@ from wenzhai.models.page_reader import (
     LineView,
     PageReader,
 )
-from wenzhai.models.segmentation import SegmentationConfig, boundary_features, content_runs, segment_page
+from wenzhai.models.segmentation import SegmentationConfig, boundary_features, gapped_runs, segment_page
 from wenzhai.models.text.paragraphs import CleanConfig, _Assembler, clean_lines, clean_page
 from wenzhai.training.page_eval import GoldPage, GoldSegment, PredictedSegment, Tally, score_page
 from wenzhai.training.page_simulator import Article, SimulatorConfig, simulate_pages
@@ -275,7 +275,7 @@ def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: i
             starts.add(k)
         paragraphs = clean_page(text, config)
         probs = theme_probs(scorer, paragraphs)
-        runs = [run for run in content_runs(paragraphs) if len(run) >= 2]
+        runs = gapped_runs(paragraphs)
         openings = read_gaps(paragraphs, runs) if runs else {}
         for run in runs:
             for pos in range(1, len(run)):
@@ -359,15 +359,14 @@ def train_reader(config: ReaderTrainingConfig, articles: list[Article]) -> dict[
     """Fit every configured model kind, write the best; returns the comparison."""
     train_pool, val_pool = split_articles(articles, config.val_share, config.seed)
     sim = config.simulator
-    train = simulate_pages(train_pool, config.train_pages, sim, "train")
     val = simulate_pages(val_pool, config.val_pages, SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 1}), "val")
     results: dict[str, Any] = {"kinds": {}}
     if config.stage_only:
         best_spec = {k: v for k, v in json.loads(Path(config.stage_only).read_text(encoding="utf-8")).items()
                      if k != "boundary"}
         results["chosen"] = f"{best_spec['kind']} (kept from {config.stage_only})"
-    else:
-        best_spec = fit_line_models(config, train, val, results)
+    else:  # the training pages are only simulated when the line models are fitted
+        best_spec = fit_line_models(config, simulate_pages(train_pool, config.train_pages, sim, "train"), val, results)
     if config.theme_model != "none":
         stage_pages = simulate_pages(train_pool, config.boundary_pages,
                                      SimulatorConfig(**{**asdict(sim), "seed": sim.seed + 2}), "stage")
