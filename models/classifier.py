@@ -229,6 +229,22 @@ class ThemeClassifier:
         lengths = np.array([len(ids) for ids in windows.input_ids], dtype=np.float64)
         return pool_logits(self.window_logits(windows.input_ids), lengths, windows.owner, len(texts))
 
+    def lead_logits(self, texts: list[str]) -> np.ndarray:
+        """Uncalibrated logits of each text's first window only: its opening ``max_length`` tokens.
+
+        A news article states its subject in its headline and lead; ``Pipeline.analyze`` tags a
+        page's segments from their headline and opening this way (``PipelineConfig.segment_themes``),
+        one window per segment whatever its length.
+        """
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        windows = encode_windows(self.tokenizer, texts, self.settings.max_length, self.settings.window_stride)
+        owners = list(windows.owner)
+        first = [i for i, owner in enumerate(owners) if i == 0 or owners[i - 1] != owner]
+        if len(first) != len(texts):
+            raise ValueError("every text needs at least one window")
+        return self.window_logits([windows.input_ids[i] for i in first])
+
     def window_logits(self, input_ids: list[list[int]]) -> np.ndarray:
         """Uncalibrated logits of each token window (ids with special tokens), in order.
 

@@ -88,13 +88,22 @@ def extract_keywords(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
-    if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
-        raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
+    _check_top_k(top_k)
     if not text.strip():
         return []
-    allowed = frozenset(allow_pos)
-    tokens = text_words(text, lexicon)
-    idf, median_idf, stop_words = _idf[0]  # loaded with the tokenizer
+    return _rank(text_words(text, lexicon), top_k, frozenset(allow_pos))
+
+
+def _check_top_k(top_k: object) -> None:
+    if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
+        raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
+
+
+def _rank(tokens: Sequence[tuple[str, str]], top_k: int, allowed: frozenset[str]) -> list[str]:
+    """The ``top_k`` words of ``tokens`` (``(word, POS)`` in text order) by TF-IDF (see `extract_keywords`)."""
+    if not tokens:
+        return []
+    idf, median_idf, stop_words = _idf[0]  # loaded with the tokenizer that cut them
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for position, (word, flag) in enumerate(tokens):
@@ -105,6 +114,13 @@ def extract_keywords(
     return ranked[:top_k]
 
 
-def keywords_by_segment(texts: Sequence[str], top_k: int = DEFAULT_TOP_K) -> list[list[str]]:
-    """Keywords of each segment text, in order (each segment scored on its own)."""
-    return [extract_keywords(text, top_k) for text in texts]
+def segment_and_page_keywords(texts: Sequence[str], top_k: int = DEFAULT_TOP_K) -> tuple[list[list[str]], list[str]]:
+    """Keywords of each segment text, in order (each scored on its own), and of all of them together.
+
+    Each text is cut once: the words of the whole are the segments' words in order, which is what
+    cutting the texts joined by line breaks gives (jieba never joins words across a line break).
+    """
+    _check_top_k(top_k)
+    allowed = frozenset(CONTENT_POS)
+    words = [text_words(text) if text.strip() else [] for text in texts]
+    return [_rank(w, top_k, allowed) for w in words], _rank([pair for w in words for pair in w], top_k, allowed)

@@ -33,7 +33,14 @@ from typing import Any
 
 import numpy as np
 
-from wenzhai.models.text.chars import CLAUSE_PUNCT, CLOSING, ends_sentence, is_cjk, leaves_open
+from wenzhai.models.text.chars import (
+    CLAUSE_PUNCT,
+    CLOSING,
+    ends_sentence,
+    has_inner_sentence_end,
+    is_cjk,
+    leaves_open,
+)
 from wenzhai.models.text.cohesion import HeadingFit, char_grams, cosine
 from wenzhai.models.text.kinds import (
     is_author_line,
@@ -44,6 +51,8 @@ from wenzhai.models.text.kinds import (
 )
 
 LINE_ROLES: tuple[str, ...] = ("cont", "para", "start", "heading", "heading_above", "byline")
+#: The roles of a headline line (above its text, or printed below it).
+HEADLINE_ROLES = frozenset({"heading", "heading_above"})
 DEFAULT_READER = Path(__file__).resolve().parent / "page_reader" / "reader.json"
 
 _START_CUE = re.compile(r"^(记者|日前|近日|今天|昨天|本报|据|新华社|今年|近年来|当地时间)")
@@ -63,7 +72,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "column_change", "prev_blank_before", "next_blank_after", "prev_doubled", "next_doubled",
     "prev_ends_closer", "ends_closer", "page_width", "page_sentence_ends", "prev_rule_byline",
     "prev_rule_heading", "next_rule_heading", "headline_shape", "prev_headline_shape", "leaves_open",
-    "prev_leaves_open",
+    "prev_leaves_open", "wide_gap_before",
 )
 
 
@@ -78,6 +87,7 @@ class LineView:
     doubled: bool
     rule_kind: str  # kind of the paragraph the rule-based assembler put the line in
     rule_opens: bool  # the rule-based assembler opened a paragraph at this line
+    wide_gap: bool = False  # two or more blank lines above it: on a page, the space between articles
 
 
 def _name_like(text: str) -> bool:
@@ -244,6 +254,7 @@ def line_features(lines: Sequence[LineView]) -> np.ndarray:
             float(shape[k - 1]) if prev else 0.0,
             float(open_[k]),
             float(open_[k - 1]) if prev else 0.0,
+            float(line.wide_gap),
         ])
     return np.asarray(rows, dtype=float)
 
@@ -429,12 +440,31 @@ class PageReader:
         """Each line's most likely role, and every role's probability (columns in `roles` order)."""
         if not lines:
             return [], np.zeros((0, len(self.roles)))
-        probs = self.model.predict_proba(line_features(lines))
+        probs = self.headline_plausible(lines, self.model.predict_proba(line_features(lines)))
         best = self.sequence.decode(probs) if self.sequence is not None else probs.argmax(axis=1)
         out = [self.roles[int(i)] for i in best]
         if out[0] == "cont":
             out[0] = self.best_opening(probs[0])
         return out, probs
+
+    def headline_plausible(self, lines: Sequence[LineView], probs: np.ndarray) -> np.ndarray:
+        """``probs`` with the headline roles of lines that hold a sentence end before more text set to 0
+        (rows renormalised): no headline on the simulated pages does (`chars.has_inner_sentence_end`),
+        but trees can still call such a line a displaced headline on a page unlike those they learned from."""
+        heads = [i for i, role in enumerate(self.roles) if role in HEADLINE_ROLES]
+        rows = [k for k, line in enumerate(lines) if has_inner_sentence_end(line.text)]
+        if not rows or not heads:
+            return probs
+        probs = probs.copy()
+        probs[np.ix_(rows, heads)] = 0.0
+        others = [i for i in range(probs.shape[1]) if i not in heads]
+        for k in rows:
+            total = probs[k].sum()
+            if total > 0:
+                probs[k] /= total
+            else:
+                probs[k, others] = 1.0 / len(others)
+        return probs
 
     def best_opening(self, probs: np.ndarray) -> str:
         """The most likely role other than ``cont`` (for a line that cannot continue anything)."""

@@ -6,6 +6,8 @@ same config always gives the same pages:
 
 * columns of several widths on one page, wrapped mid-word (and wide "one paragraph per line" pages);
 * blank lines between paragraphs (or none), and blank lines *inside* paragraphs (column breaks);
+  a blank line between articles, two before 30 % of them (a column break between two paragraphs
+  can leave two inside an article as well);
 * indented paragraph starts on some pages;
 * letter-spaced lines (``给 人 们 办 事``) and spaced numbers (``2018 年 9 月``);
 * headlines doubled by runs (``““千万工程千万工程””``), as a whole line (``标题标题``), or mixed,
@@ -63,7 +65,10 @@ class SimulatorConfig:
     photo_item: float = field(default=0.08, metadata={"help": "Chance an article is a photo caption with a credit."})
     letter_spaced: float = field(default=0.03, metadata={"help": "Chance a wrapped line is letter-spaced."})
     spaced_numbers: float = field(default=0.3, metadata={"help": "Chance a page spaces its numbers (2018 年)."})
-    column_break: float = field(default=0.03, metadata={"help": "Chance of a blank line inside a paragraph per line."})
+    column_break: float = field(
+        default=0.03,
+        metadata={"help": "Chance of a blank line inside a paragraph per line, and of one more between two paragraphs."},
+    )
     width_jitter: float = field(default=1.5, metadata={"help": "Cells by which a column line's width may vary."})
     column_switch: float = field(
         default=0.1, metadata={"help": "Chance a paragraph moves on into a column of another width."}
@@ -304,6 +309,8 @@ def render_page(articles: list[Article], rng: random.Random, config: SimulatorCo
         for j, para in enumerate(paras):
             if j and writer.blank_between:
                 writer.blank()
+            if j and rng.random() < config.column_break:
+                writer.blank()  # a column break falls between two paragraphs: a gap as wide as between articles
             role = "start" if j == 0 else "para"
             offset, width = writer.paragraph(para, role, width)
             body_start = offset if body_start is None else body_start

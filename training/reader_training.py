@@ -40,7 +40,7 @@ from wenzhai.models.page_reader import (
     PageReader,
 )
 from wenzhai.models.segmentation import SegmentationConfig, boundary_features, gapped_runs, segment_page
-from wenzhai.models.text.paragraphs import CleanConfig, _Assembler, clean_lines, clean_page
+from wenzhai.models.text.paragraphs import CleanConfig, _Assembler, clean_lines, clean_page, line_views
 from wenzhai.training.page_eval import GoldPage, GoldSegment, PredictedSegment, Tally, score_page
 from wenzhai.training.page_simulator import Article, SimulatorConfig, simulate_pages
 
@@ -112,12 +112,7 @@ def page_lines(page_text: str) -> list[LineView]:
     """The cleaned lines of a page as the reader sees them (rules' decisions included)."""
     config = CleanConfig(reader="rules")
     lines = clean_lines(page_text, config)
-    rule_of: dict[int, tuple[str, bool]] = {}
-    for draft in _Assembler(lines, config).run():
-        for k, line in enumerate(draft.lines):
-            rule_of[id(line)] = (draft.kind, k == 0)
-    return [LineView(line.text.text, line.width, line.indent, line.blank_before, line.doubled, *rule_of[id(line)])
-            for line in lines], lines
+    return line_views(lines, _Assembler(lines, config).run()), lines
 
 
 def gold_roles(page: dict) -> tuple[np.ndarray, list[int]]:

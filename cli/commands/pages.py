@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--data", required=True, help="gold pages, JSONL (see ../shared/dev/pages_dev.README.md)")
     p.add_argument("--report", default=None, help="also write the figures as Markdown to this file")
+    p.add_argument("--segment-themes", default=None, metavar="MODE",
+                   help="how each segment's theme is read: lead, paragraphs or reread "
+                   "(models.pipeline.PipelineConfig.segment_themes; default: the pipeline's own)")
     add_model_options(p)  # --model none: text statistics only (no themes)
     p.set_defaults(handler=run_evaluate)
 
@@ -52,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     from wenzhai.models.loading import load_classifier, model_path
-    from wenzhai.models.pipeline import Pipeline
+    from wenzhai.models.pipeline import Pipeline, PipelineConfig
     from wenzhai.training.page_eval import (
         Tally,
         as_predicted,
@@ -66,7 +69,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     # Page reading and themes need the theme model only: no summariser is loaded or run.
     text_only = args.model == "none" or model_path(args.model) is None
     classifier = None if text_only else load_classifier(args.model, backend=args.backend)
-    pipeline = Pipeline(classifier=classifier)
+    config = PipelineConfig() if args.segment_themes is None else PipelineConfig(segment_themes=args.segment_themes)
+    pipeline = Pipeline(classifier=classifier, config=config)
     tally = Tally()
     for page in pages:
         result = pipeline.analyze(page.page_text, summary_sentences=0)

@@ -10,28 +10,32 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from operator import add
 
 from wenzhai.models.text.chars import is_punct
+
+
+def _runs(text: str) -> list[str]:
+    """The stretches of ``text`` between punctuation, symbols and spaces (where bigrams stop)."""
+    breaks = {ord(ch): " " for ch in set(text) if ch.isspace() or is_punct(ch)}
+    return text.translate(breaks).split()
 
 
 def char_grams(text: str) -> Counter[str]:
     """Character unigrams and bigrams of ``text``; punctuation and spaces break bigrams."""
     grams: Counter[str] = Counter()
-    prev = ""
-    for ch in text:
-        if is_punct(ch) or ch.isspace():
-            prev = ""
-            continue
-        grams[ch] += 1
-        if prev:
-            grams[prev + ch] += 1
-        prev = ch
+    for run in _runs(text):
+        grams.update(run)
+        grams.update(map(add, run, run[1:]))
     return grams
 
 
 def bigrams(text: str) -> Counter[str]:
     """Only the bigrams of `char_grams` (the unit TextTiling compares)."""
-    return Counter({g: n for g, n in char_grams(text).items() if len(g) == 2})
+    grams: Counter[str] = Counter()
+    for run in _runs(text):
+        grams.update(map(add, run, run[1:]))
+    return grams
 
 
 def cosine(a: Counter[str], b: Counter[str]) -> float:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from wenzhai.models.text.chars import CLAUSE_PUNCT, display_width, ends_sentence, leaves_open
 from wenzhai.models.text.doubling import DEFAULT_MIN_CHARS, split_doubling
@@ -41,6 +42,9 @@ from wenzhai.models.text.letterspacing import remove_letter_spacing
 from wenzhai.models.text.mapped import MappedText
 from wenzhai.models.text.normalize import normalize
 from wenzhai.models.text.types import Paragraph, ParagraphKind
+
+if TYPE_CHECKING:
+    from wenzhai.models.page_reader import LineView
 
 # The same line breaks as str.splitlines, so "a line" means what Python means by it.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -124,6 +128,7 @@ class Line:
     blank_before: bool  # at least one blank line separates it from the previous non-blank line
     end: int  # input index just after the line (where its line break is)
     dropped: tuple[tuple[int, str], ...] = ()  # (input index, character) of a doubled line's second copies
+    gap_lines: int = 0  # blank lines between it and the previous non-blank line (0 for the first line)
 
     @property
     def doubled(self) -> bool:
@@ -172,15 +177,31 @@ def _indented(raw: str, start: int, end: int) -> bool:
 def clean_lines(raw: str, config: CleanConfig) -> list[Line]:
     """The non-blank lines of ``raw``, cleaned, with indent and blank-line marks."""
     lines: list[Line] = []
-    blank_before = False
+    blanks = 0
     for start, end in split_lines(raw):
         text, dropped = clean_line(raw, start, end, config.min_doubled_chars)
         if not text:
-            blank_before = True
+            blanks += 1
             continue
-        lines.append(Line(text, _indented(raw, start, end), blank_before and bool(lines), end, tuple((i, raw[i]) for i in dropped)))
-        blank_before = False
+        gap = blanks if lines else 0
+        lines.append(Line(text, _indented(raw, start, end), gap > 0, end, tuple((i, raw[i]) for i in dropped), gap))
+        blanks = 0
     return lines
+
+
+def line_views(lines: list[Line], rule_drafts: list[_Draft]) -> list[LineView]:
+    """``lines`` as the learned page reader sees them, the rule-based assembler's ``rule_drafts`` included."""
+    from wenzhai.models.page_reader import LineView
+
+    rule_of: dict[int, tuple[str, bool]] = {}
+    for draft in rule_drafts:
+        for k, line in enumerate(draft.lines):
+            rule_of[id(line)] = (draft.kind, k == 0)
+    return [
+        LineView(line.text.text, line.width, line.indent, line.blank_before, line.doubled, *rule_of[id(line)],
+                 wide_gap=line.gap_lines >= 2)
+        for line in lines
+    ]
 
 
 @dataclass
@@ -346,17 +367,10 @@ _ROLE_KINDS: dict[str, ParagraphKind] = {
 
 def _read_drafts(lines: list[Line], rule_drafts: list[_Draft], config: CleanConfig) -> list[_Draft]:
     """Paragraphs as the learned page reader sees them; the rules' decisions are its features."""
-    from wenzhai.models.page_reader import LineView, load_reader
+    from wenzhai.models.page_reader import load_reader
 
     reader = load_reader(None if config.reader == "default" else config.reader)
-    rule_of: dict[int, tuple[str, bool]] = {}
-    for draft in rule_drafts:
-        for k, line in enumerate(draft.lines):
-            rule_of[id(line)] = (draft.kind, k == 0)
-    views = [
-        LineView(line.text.text, line.width, line.indent, line.blank_before, line.doubled, *rule_of[id(line)])
-        for line in lines
-    ]
+    views = line_views(lines, rule_drafts)
     drafts: list[_Draft] = []
     roles, probs = reader.read(views)
     start = reader.roles.index("start")

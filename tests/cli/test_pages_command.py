@@ -37,6 +37,13 @@ def test_malformed_gold_file_is_a_clear_error(tmp_path, capsys):
     assert "bad.jsonl:1: a page needs the fields id, page_text, segments" in capsys.readouterr().err
 
 
+def test_an_unknown_segment_theme_mode_is_a_clear_error(tmp_path, capsys):
+    data, _ = _gold_file(tmp_path)
+    assert main(["evaluate-pages", "--data", str(data), "--model", "none", "--segment-themes", "twice"]) == 2
+    assert "segment_themes must be one of lead, paragraphs, reread, got 'twice'" in capsys.readouterr().err
+    assert main(["evaluate-pages", "--data", str(data), "--model", "none", "--segment-themes", "paragraphs"]) == 0
+
+
 def test_train_continuity_bad_values_are_clear_errors(tmp_path, capsys):
     assert main(["train-continuity", "--articles", "3"]) == 2
     assert "ContinuityTrainingConfig.articles: must be an integer >= 20" in capsys.readouterr().err

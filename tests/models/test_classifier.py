@@ -113,3 +113,18 @@ def test_onnx_backend_without_an_onnx_model_is_refused(tiny_encoder_dir):
     model = AutoModelForSequenceClassification.from_pretrained(tiny_encoder_dir, num_labels=len(LABELS))
     with pytest.raises(ValueError, match="needs the ONNX model"):
         ThemeClassifier(model, AutoTokenizer.from_pretrained(tiny_encoder_dir), InferenceSettings(backend="onnx-int8"))
+
+
+def test_lead_logits_read_only_each_texts_first_window(classifier):
+    """A short text's lead is the whole text; a long one's is its first max_length tokens, whatever follows."""
+    from wenzhai.models.windows import encode_windows
+
+    short, long = "乡村振兴建设", "企业职工技能比武" * 6
+    lead = classifier.lead_logits([short, long, ""])
+    assert lead.shape == (3, len(LABELS))
+    np.testing.assert_allclose(lead[0], classifier.weighted_logits([short])[0][0], atol=1e-5)
+    windows = encode_windows(classifier.tokenizer, [long], 16, 4)
+    assert len(windows.input_ids) > 1
+    np.testing.assert_allclose(lead[1], classifier.window_logits(windows.input_ids[:1])[0], atol=1e-5)
+    np.testing.assert_allclose(classifier.lead_logits([long + "政务服务一网通办" * 9])[0], lead[1], atol=1e-5)
+    assert classifier.lead_logits([]).shape == (0, len(LABELS))

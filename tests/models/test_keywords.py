@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from wenzhai.models.keywords import (
     DOMAIN_TERMS,
     extract_keywords,
-    keywords_by_segment,
     read_lexicon,
+    segment_and_page_keywords,
     text_words,
 )
 
@@ -76,8 +76,13 @@ def test_bad_arguments_and_empty_text():
         extract_keywords("乡村建设", 0)
     with pytest.raises(TypeError, match="string"):
         extract_keywords(None)  # type: ignore[arg-type]
-    assert keywords_by_segment(["乡村建设要坚持政府主导。", "电子证照方便群众。"], 2) == [
-        extract_keywords("乡村建设要坚持政府主导。", 2), extract_keywords("电子证照方便群众。", 2)]
+    texts = ["乡村建设要坚持政府主导。乡村建设成效明显。", "电子证照方便群众。", ""]
+    per_segment, page = segment_and_page_keywords(texts, 2)
+    assert per_segment == [extract_keywords(t, 2) for t in texts]
+    assert page == extract_keywords("\n".join(texts), 2)  # each text cut once, the same words
+    with pytest.raises(ValueError, match="top_k"):
+        segment_and_page_keywords(texts, 0)
+    assert segment_and_page_keywords(["", " "]) == ([[], []], [])
 
 
 def test_a_lexicon_adds_words(tmp_path):

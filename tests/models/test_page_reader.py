@@ -130,3 +130,41 @@ def test_trees_walked_in_chunks_give_the_same_probabilities(monkeypatch):
     whole = model._predict_chunk(x)
     monkeypatch.setattr(TreeEnsemble, "CHUNK_ROWS", 100)
     assert np.array_equal(model.predict_proba(x), whole)
+
+
+def test_a_line_of_sentences_is_never_read_as_a_headline():
+    """Trees called this wide body line a displaced headline (0.49) on the page the summariser test reads;
+    a line with a sentence end before more text can only be text."""
+    page = (
+        "乡村建设的新路子\n\n"
+        "【执笔人：张三，浙江大学中国农村发展研究院】\n\n"
+        "乡村建设要坚持政府主导。乡村建设也要引入市场力量。企业和村集体共同参与乡村建设。资金短缺问题要靠创新解决。\n\n"
+        "文化礼堂排练忙\n\n"
+        "图为村民在新建的文化礼堂里排练节目。\n\n"
+        "（本报记者李四摄）\n"
+    )
+    assert [p.kind for p in clean_page(page)] == ["heading", "byline", "body", "heading", "caption", "byline"]
+    reader = load_reader()
+    probs = np.array([[0.05, 0.05, 0.2, 0.1, 0.6, 0.0], [0.0, 0.0, 0.0, 0.5, 0.5, 0.0]])
+    views = [_view("工作推进。群众满意"), _view("工作推进。群众满意")]
+    fixed = reader.headline_plausible(views, probs)
+    heads = [LINE_ROLES.index("heading"), LINE_ROLES.index("heading_above")]
+    assert np.all(fixed[:, heads] == 0) and np.allclose(fixed.sum(axis=1), 1.0)
+    assert fixed[0, LINE_ROLES.index("start")] == pytest.approx(0.2 / 0.3)
+    kept = reader.headline_plausible([_view("乡村道路修到家门口"), _view("工作推进。")], probs)
+    assert np.array_equal(kept, probs)
+
+
+def test_two_blank_lines_are_a_wide_gap_one_is_not():
+    from wenzhai.models.text.paragraphs import CleanConfig, clean_lines
+
+    lines = clean_lines("第一行文字\n\n第二行文字\n\n\n第三行文字\n \n\u3000\n第四行文字", CleanConfig())
+    assert [line.gap_lines for line in lines] == [0, 1, 2, 2]
+    assert [line.blank_before for line in lines] == [False, True, True, True]
+    assert FEATURE_NAMES[-1] == "wide_gap_before"
+
+
+def _view(text):
+    from wenzhai.models.page_reader import LineView
+
+    return LineView(text, float(len(text)), False, True, False, "body", True)

@@ -30,6 +30,10 @@ class KeywordScorer:
             out[i, j] = 0.8
         return np.log(out), np.array([max(len(t), 1) for t in texts], dtype=float)
 
+    def lead_logits(self, texts):
+        self.leads = getattr(self, "leads", []) + list(texts)
+        return self.weighted_logits([t[:20] for t in texts])[0]  # the "window": the first 20 characters
+
     def probabilities(self, logits, texts):
         e = np.exp(logits - logits.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
@@ -101,7 +105,8 @@ def test_dropped_text_is_reported_with_its_reason_and_place(seed_page):
 def test_segment_themes_come_from_the_paragraph_pass_without_reading_the_page_again(seed_page):
     """One encoder pass: every text the classifier reads is a paragraph, each read once."""
     scorer = KeywordScorer()
-    result = Pipeline(classifier=scorer).analyze(seed_page, summary_sentences=0)
+    one_pass = PipelineConfig(segment_themes="paragraphs")
+    result = Pipeline(classifier=scorer, config=one_pass).analyze(seed_page, summary_sentences=0)
     assert len(result.segments) > 1
     assert scorer.read == [p.text for p in clean_page(seed_page)]
     paragraphs_read = len(scorer.read)
@@ -114,13 +119,26 @@ def test_a_segment_theme_from_paragraphs_is_the_token_weighted_mean_of_their_log
     """Two 村 paragraphs outweigh one shorter 证 paragraph: the length-weighted mean decides."""
     page = "乡村建设的新变化在村里处处可见，村民说日子越过越好。\n村里修了路，也建起了文化礼堂和卫生室，村集体经济逐年增长。\n办证可以在网上完成。"
     scorer = KeywordScorer()
-    result = Pipeline(classifier=scorer).analyze(page, summary_sentences=0)
+    result = Pipeline(classifier=scorer, config=PipelineConfig(segment_themes="paragraphs")).analyze(page, summary_sentences=0)
     assert len(result.segments) == 1
     logits, weights = scorer.weighted_logits([line for line in page.split("\n")])
     mean = (logits * weights[:, None]).sum(axis=0) / weights.sum()
     expected = scorer.probabilities(mean[None], [page])[0]
     assert result.segments[0].theme == "rural_construction"
     assert [result.segments[0].scores[label] for label in LABELS] == pytest.approx(list(expected), abs=1e-3)
+
+
+def test_segment_themes_by_default_read_each_segments_headline_and_opening_once(seed_page):
+    """'lead': one window per segment over "headline text"; the rest of a long segment does not vote."""
+    scorer = KeywordScorer()
+    result = Pipeline(classifier=scorer).analyze(seed_page, summary_sentences=0)
+    expected = [f"{s.title} {s.text}" if s.title else s.text for s in result.segments]
+    assert scorer.leads == expected
+    page = "村里的路修好了，村民出行方便多了。\n" + "".join(f"第{i}张证件可以在网上办理，" for i in range(30))
+    result = Pipeline(classifier=KeywordScorer()).analyze(page, summary_sentences=0)
+    assert len(result.segments) == 1 and result.segments[0].theme == "rural_construction"
+    pooled = Pipeline(classifier=KeywordScorer(), config=PipelineConfig(segment_themes="paragraphs"))
+    assert pooled.analyze(page, summary_sentences=0).segments[0].theme == "digital_government"
 
 
 def test_segment_themes_mode_is_validated():

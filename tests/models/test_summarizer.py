@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wenzhai.models.centrality import directed_centrality, edge_weights, position_prior, rescale
-from wenzhai.models.keywords import extract_keywords, keywords_by_segment
+from wenzhai.models.keywords import extract_keywords, segment_and_page_keywords
 from wenzhai.models.lexical_similarity import bigram_cosine, char_bigrams
 from wenzhai.models.sentence_embedder import EmbedderSettings, EncoderEmbedder, LowerLayers
 from wenzhai.models.summarizer import Summarizer, SummarizerConfig, body_sentences, sentence_scores
@@ -359,7 +359,7 @@ def test_keywords_keep_domain_terms_and_drop_numbers():
     assert words[0] == "电子证照"  # one of the added domain terms, which jieba alone cuts in two
     assert not any(ch.isdigit() for w in words for ch in w)
     assert len(words) <= 5
-    assert keywords_by_segment(["电子证照应用场景扩大。", ""], top_k=3)[1] == []
+    assert segment_and_page_keywords(["电子证照应用场景扩大。", ""], top_k=3)[0][1] == []
     import jieba
 
     assert "电子证照" not in jieba.lcut("电子证照")  # jieba's global dictionary is left alone

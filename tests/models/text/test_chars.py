@@ -2,7 +2,7 @@
 
 import pytest
 
-from wenzhai.models.text.chars import leaves_open
+from wenzhai.models.text.chars import has_inner_sentence_end, leaves_open
 
 
 @pytest.mark.parametrize(
@@ -21,3 +21,18 @@ from wenzhai.models.text.chars import leaves_open
 )
 def test_leaves_open(text, open_):
     assert leaves_open(text) is open_
+
+
+@pytest.mark.parametrize(
+    ("text", "inner"),
+    [
+        ("具体实施村庄清洁行动。今年3月，中央办公厅发出通知", True),
+        ("他说：“办成了。”记者了解到", True),
+        ("乡村建设要坚持政府主导。", False),  # the end of the line, not inside it
+        ("如此美容美发店！", False),
+        ("标题：副标题，没有句号", False),
+        ("“办成了。” ", False),
+    ],
+)
+def test_has_inner_sentence_end(text, inner):
+    assert has_inner_sentence_end(text) is inner
