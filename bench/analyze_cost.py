@@ -48,6 +48,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="5000,40000,150000", help="document sizes in characters (the seed page first)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per size of each of tag-once and analyze")
     parser.add_argument("--threads", type=int, default=2, help="compute threads (ONNX Runtime)")
+    parser.add_argument("--segment-themes", default=None, metavar="MODE",
+                        help="lead, paragraphs or reread (PipelineConfig.segment_themes; default: the pipeline's own)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not SEED.exists():
@@ -55,11 +57,18 @@ def main() -> int:
     if args.runs < 1 or not sizes or min(sizes) < 1:
         parser.error("--runs and --sizes must be >= 1")
     from wenzhai.models.loading import load_pipeline
+    from wenzhai.models.pipeline import PipelineConfig
 
     pipeline = load_pipeline(threads=args.threads)
+    if args.segment_themes is not None:
+        try:
+            pipeline.config = PipelineConfig(segment_themes=args.segment_themes)
+        except ValueError as exc:
+            parser.error(str(exc))
     page = SEED.read_text(encoding="utf-8")
     pipeline.analyze(page)  # warm-up: sessions, jieba's dictionary
-    print(f"models/default, backend {pipeline.classifier.settings.backend}, {args.threads} threads; "
+    print(f"models/default, backend {pipeline.classifier.settings.backend}, {args.threads} threads, "
+          f"segment themes: {pipeline.config.segment_themes}; "
           f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'chars':>8} {'tag-once s':>11} {'analyze s':>10} {'ratio':>6} {'analyze ms/1k chars':>20}  (medians of {args.runs})")
     rows = []
