@@ -103,3 +103,18 @@ def test_no_source_article_overlaps_a_dev_page(shared_dir):
     assert removed > 0  # pages_dev is built from the same broadcaster: some overlap must have been found
     check = DevOverlap(dev_texts(shared_dir))
     assert not any(check.article(a) for a in articles[::50])
+
+
+def test_a_column_break_can_widen_a_paragraph_gap_as_much_as_a_gap_between_articles():
+    """Two blank lines inside an article occur only through column breaks, so a wide gap is evidence, not proof."""
+
+    def wide_gaps_inside_articles(config: SimulatorConfig) -> int:
+        count = 0
+        for page in simulate_pages(ARTICLES, 20, config, "t"):
+            lines = page["lines"]  # [start, end, role] of every printed line
+            for (_, end, _), (start, _, role) in zip(lines[:-1], lines[1:], strict=True):
+                count += role in ("para", "cont") and page["page_text"][end:start].count("\n") >= 3
+        return count
+
+    assert wide_gaps_inside_articles(SimulatorConfig(seed=3, column_break=0.0)) == 0
+    assert wide_gaps_inside_articles(SimulatorConfig(seed=3, column_break=0.5)) > 0
