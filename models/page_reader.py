@@ -45,6 +45,7 @@ from wenzhai.models.text.cohesion import HeadingFit, char_grams, cosine
 from wenzhai.models.text.kinds import (
     is_author_line,
     is_bracket_byline,
+    is_bracketed_note,
     is_credit,
     is_heading_text,
     is_photo_credit,
@@ -448,11 +449,13 @@ class PageReader:
         return out, probs
 
     def headline_plausible(self, lines: Sequence[LineView], probs: np.ndarray) -> np.ndarray:
-        """``probs`` with the headline roles of lines that hold a sentence end before more text set to 0
-        (rows renormalised): no headline on the simulated pages does (`chars.has_inner_sentence_end`),
-        but trees can still call such a line a displaced headline on a page unlike those they learned from."""
+        """``probs`` with the headline roles set to 0 (rows renormalised) for lines no headline on the
+        simulated pages is: one that holds a sentence end before more text (`chars.has_inner_sentence_end`)
+        or one wholly in round brackets (`kinds.is_bracketed_note`). Trees can still call such a line a
+        headline on a page unlike those they learned from."""
         heads = [i for i, role in enumerate(self.roles) if role in HEADLINE_ROLES]
-        rows = [k for k, line in enumerate(lines) if has_inner_sentence_end(line.text)]
+        rows = [k for k, line in enumerate(lines)
+                if has_inner_sentence_end(line.text) or is_bracketed_note(line.text)]
         if not rows or not heads:
             return probs
         probs = probs.copy()

@@ -33,6 +33,7 @@ from wenzhai.models.text.doubling import DEFAULT_MIN_CHARS, split_doubling
 from wenzhai.models.text.kinds import (
     is_author_line,
     is_bracket_byline,
+    is_bracketed_note,
     is_caption_text,
     is_credit,
     is_heading_text,
@@ -396,9 +397,10 @@ def _unfinished_lines_are_headlines(drafts: list[_Draft], max_chars: int) -> lis
     """Two consistency rules between a paragraph's kind and its text.
 
     A one-line "body" paragraph that ends no sentence cannot stop before a new paragraph (a
-    paragraph never ends mid-sentence): when it is shaped like a headline it is one. And a
-    "headline" that the lines after it continue into clauses and sentences is the opening of a body
-    paragraph (headlines are single lines on the pages the reader learned from).
+    paragraph never ends mid-sentence): wholly in round brackets it is a byline or note
+    (`is_bracketed_note`), else when it is shaped like a headline it is one. And a "headline" that the
+    lines after it continue into clauses and sentences is the opening of a body paragraph (headlines
+    are single lines on the pages the reader learned from).
     """
     for draft in drafts:
         if draft.kind == "heading" and len(draft.lines) > 1:
@@ -407,8 +409,11 @@ def _unfinished_lines_are_headlines(drafts: list[_Draft], max_chars: int) -> lis
                 draft.kind, draft.role = "body", "start"
     for draft, nxt in zip(drafts, drafts[1:], strict=False):
         text = draft.lines[0].text.text
-        if (draft.kind == "body" and len(draft.lines) == 1 and nxt.kind != "byline" and not ends_sentence(text)
-                and not leaves_open(text) and is_heading_text(text, max_chars) and draft.role in ("start", "para")):
+        if draft.kind != "body" or len(draft.lines) != 1 or ends_sentence(text) or draft.role not in ("start", "para"):
+            continue
+        if is_bracketed_note(text):
+            draft.kind, draft.role = "byline", "byline"
+        elif nxt.kind != "byline" and not leaves_open(text) and is_heading_text(text, max_chars):
             draft.kind, draft.role = "heading", "heading"
     return drafts
 

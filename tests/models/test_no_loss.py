@@ -89,3 +89,7 @@ def test_1998_page_keeps_its_headlines_and_titles_no_byline(page_1998):
         assert any(t.startswith(headline) for t in titles), titles
     for byline in ("章云", "车耳", "——编者"):
         assert byline not in titles
+    # the authors' names in brackets under the first item, （孙海涛胡跃平）, are a byline, not a headline
+    from wenzhai.models.text.kinds import is_bracketed_note
+
+    assert not [t for t in titles if is_bracketed_note(t)]

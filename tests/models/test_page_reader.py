@@ -153,6 +153,8 @@ def test_a_line_of_sentences_is_never_read_as_a_headline():
     assert fixed[0, LINE_ROLES.index("start")] == pytest.approx(0.2 / 0.3)
     kept = reader.headline_plausible([_view("乡村道路修到家门口"), _view("工作推进。")], probs)
     assert np.array_equal(kept, probs)
+    note = reader.headline_plausible([_view("（孙海涛胡跃平）")], probs[:1])  # wholly in brackets: a byline or note
+    assert np.all(note[:, heads] == 0) and np.allclose(note.sum(axis=1), 1.0)
 
 
 def test_two_blank_lines_are_a_wide_gap_one_is_not():

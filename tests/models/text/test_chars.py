@@ -36,3 +36,14 @@ def test_leaves_open(text, open_):
 )
 def test_has_inner_sentence_end(text, inner):
     assert has_inner_sentence_end(text) is inner
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [("（孙海涛胡跃平）", True), ("(女工委)", True), (" （本报记者李四摄） ", True),
+     ("不忘藏北人民的拉萨市民（图片）", False), ("（图）拉萨市民", False), ("（一）（二）", False), ("（）", False)],
+)
+def test_is_bracketed_note(text, note):
+    from wenzhai.models.text.kinds import is_bracketed_note
+
+    assert is_bracketed_note(text) is note

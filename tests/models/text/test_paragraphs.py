@@ -207,3 +207,13 @@ def test_a_full_width_or_double_space_indent_is_still_an_indent():
     for indent in ("　　", "  ", " "):
         raw = f"第一段的文字写在这里，\n没有结束。\n{indent}第二段开始了。\n"
         assert len(clean_page(raw)) == 2, repr(indent)
+
+
+def test_an_unfinished_line_wholly_in_brackets_is_a_byline_not_a_headline():
+    """The reader's "text" for a one-line paragraph that ends no sentence: in brackets a byline, else a headline."""
+    from wenzhai.models.text.paragraphs import _Draft, _unfinished_lines_are_headlines, clean_lines
+
+    lines = clean_lines("（孙海涛胡跃平）\n乡村道路修到家门口\n村里修好了水泥路。\n", CleanConfig())
+    drafts = [_Draft([line], "body", role="para", start_prob=0.5) for line in lines]
+    kinds = [d.kind for d in _unfinished_lines_are_headlines(drafts, 40)]
+    assert kinds == ["byline", "heading", "body"]
