@@ -217,12 +217,12 @@ class Pipeline:
         In 'paragraphs' mode a segment is read again only when one of its paragraphs was not in the pass.
         """
         assert self.classifier is not None
-        texts = [r.text for r in results]
         mode = self.config.segment_themes
         if mode == "lead":
             leads = [f"{r.title} {r.text}" if r.title else r.text for r in results]
             probs = self.classifier.probabilities(self.classifier.lead_logits(leads), leads)
             return [self.classifier.describe(p) for p in probs]
+        texts = [r.text for r in results]
         logits: list[np.ndarray | None] = [None] * len(segments)
         if read is not None and mode == "paragraphs":
             for i, seg in enumerate(segments):

@@ -40,7 +40,7 @@ from wenzhai.models.page_reader import (
     PageReader,
 )
 from wenzhai.models.segmentation import SegmentationConfig, boundary_features, gapped_runs, segment_page
-from wenzhai.models.text.paragraphs import CleanConfig, _Assembler, clean_lines, clean_page, line_views
+from wenzhai.models.text.paragraphs import CleanConfig, Line, _Assembler, clean_lines, clean_page, line_views
 from wenzhai.training.page_eval import GoldPage, GoldSegment, PredictedSegment, Tally, score_page
 from wenzhai.training.page_simulator import Article, SimulatorConfig, simulate_pages
 
@@ -108,7 +108,7 @@ def load_config(path: str | Path) -> ReaderTrainingConfig:
 # Gold line roles and features
 
 
-def page_lines(page_text: str) -> list[LineView]:
+def page_lines(page_text: str) -> tuple[list[LineView], list[Line]]:
     """The cleaned lines of a page as the reader sees them (rules' decisions included)."""
     config = CleanConfig(reader="rules")
     lines = clean_lines(page_text, config)

@@ -40,17 +40,20 @@ def is_bracket_byline(text: str) -> bool:
     return _bracketed(text, "【", "】") and any(w in text for w in _BYLINE_WORDS)
 
 
+def _in_round_brackets(text: str) -> bool:
+    return _bracketed(text, "（", "）") or _bracketed(text, "(", ")")
+
+
 def is_bracketed_note(text: str) -> bool:
     """A whole line in round brackets (``（孙海涛胡跃平）``, ``（女工委）``): a byline, credit or note, never a
     headline. On 400 simulated pages 237 such lines were bylines and 2 headlines, both source lines that
     were credits taken for titles (``（李尚智摄）``)."""
-    text = text.strip()
-    return _bracketed(text, "（", "）") or _bracketed(text, "(", ")")
+    return _in_round_brackets(text.strip())
 
 
 def is_credit(text: str) -> bool:
     """``（本报记者周振平摄）``: a whole paragraph in parentheses crediting a reporter or photographer."""
-    return (_bracketed(text, "（", "）") or _bracketed(text, "(", ")")) and any(w in text for w in _BYLINE_WORDS)
+    return _in_round_brackets(text) and any(w in text for w in _BYLINE_WORDS)
 
 
 def is_photo_credit(text: str) -> bool:

@@ -126,10 +126,14 @@ class Line:
 
     text: MappedText
     indent: bool  # the raw line opened with an indent (`_indented`)
-    blank_before: bool  # at least one blank line separates it from the previous non-blank line
+    gap_lines: int  # blank lines between it and the previous non-blank line (0 for the first line)
     end: int  # input index just after the line (where its line break is)
     dropped: tuple[tuple[int, str], ...] = ()  # (input index, character) of a doubled line's second copies
-    gap_lines: int = 0  # blank lines between it and the previous non-blank line (0 for the first line)
+
+    @property
+    def blank_before(self) -> bool:
+        """At least one blank line separates it from the previous non-blank line."""
+        return self.gap_lines > 0
 
     @property
     def doubled(self) -> bool:
@@ -184,8 +188,7 @@ def clean_lines(raw: str, config: CleanConfig) -> list[Line]:
         if not text:
             blanks += 1
             continue
-        gap = blanks if lines else 0
-        lines.append(Line(text, _indented(raw, start, end), gap > 0, end, tuple((i, raw[i]) for i in dropped), gap))
+        lines.append(Line(text, _indented(raw, start, end), blanks if lines else 0, end, tuple((i, raw[i]) for i in dropped)))
         blanks = 0
     return lines
 
