@@ -1,7 +1,7 @@
 """Print what reading the gaps of a page costs (the continuity model, `models.continuity`) against the
 paragraph pass that page reading makes anyway, per page of a gold pages file and on the seed page.
 
-Why: the continuity model adds an encoder call (the lowest layer, 80 characters each side of every gap
+Why: the continuity model adds an encoder call (at the sentence-vector depth, 80 characters each side of every gap
 inside a run of text) to `analyze`; this says how large it is. Both run on one compute thread, with an
 empty memory of sentence vectors (every page is new to it).
 

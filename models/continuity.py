@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from wenzhai.models.sentence_embedder import DEFAULT_LAYERS
 from wenzhai.models.text.types import Paragraph
 
 CONTINUITY_FILE = "continuity.json"
@@ -39,7 +40,7 @@ class ContinuitySettings:
 
     tail_chars: int = field(default=80, metadata={"help": "Characters before the gap read (the end of the text above)."})
     head_chars: int = field(default=80, metadata={"help": "Characters after the gap read (the start of the text below)."})
-    layers: int = field(default=1, metadata={"help": "Encoder layers behind the sentence vectors (the summariser's)."})
+    layers: int = field(default=DEFAULT_LAYERS, metadata={"help": "Encoder layers behind the sentence vectors (the summariser's)."})
 
     def __post_init__(self) -> None:
         for name in ("tail_chars", "head_chars"):

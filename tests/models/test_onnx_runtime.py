@@ -23,7 +23,7 @@ def tiny_dir(tmp_path_factory) -> Path:
     from wenzhai.training.export import write_onnx
 
     path = build_tiny_classifier(tmp_path_factory.mktemp("tiny-onnx"), max_length=16, window_stride=4)
-    write_onnx(path, sentence_layers=(1, None))
+    write_onnx(path, sentence_layers=(0, 1, None))
     return path
 
 
@@ -93,7 +93,7 @@ def test_empty_input_gives_an_empty_matrix(onnx_classifier):
     assert onnx_classifier.window_logits([]).shape == (0, 5)
 
 
-@pytest.mark.parametrize("layers", [1, None])
+@pytest.mark.parametrize("layers", [0, 1, None])  # 0: token embeddings only, an export without a mask input
 def test_summariser_sentence_vectors_on_onnx_equal_torchs(onnx_classifier, torch_classifier, layers):
     from wenzhai.models.sentence_embedder import EncoderEmbedder, OnnxSentenceEmbedder
 
@@ -105,9 +105,9 @@ def test_summariser_sentence_vectors_on_onnx_equal_torchs(onnx_classifier, torch
 
 
 def test_a_sentence_depth_that_was_not_exported_names_the_command(onnx_classifier, tiny_dir):
-    assert not (tiny_dir / ONNX_DIR / sentence_file(0)).exists()
-    with pytest.raises(OnnxModelMissing, match="--sentence-layers 0"):
-        onnx_classifier.sentence_embedder(0)
+    assert not (tiny_dir / ONNX_DIR / sentence_file(2)).exists()
+    with pytest.raises(OnnxModelMissing, match="--sentence-layers 2"):
+        onnx_classifier.sentence_embedder(2)
 
 
 LEAN_SCRIPT = """
