@@ -59,11 +59,24 @@ def _posseg(extra_words: tuple[str, ...]):
             tokenizer = jieba.Tokenizer()
             for term in extra_words:
                 tokenizer.add_word(term, tag="nz")
-            _tokenizers[extra_words] = jieba.posseg.POSTokenizer(tokenizer)
+            _tokenizers[extra_words] = _tagger(tokenizer, jieba.posseg)
             if not _idf:
-                table = jieba.analyse.TFIDF()
+                # the import already read jieba's IDF file into its default table; a new TFIDF() reads it again (0.4 s)
+                table = jieba.analyse.default_tfidf
                 _idf.append((table.idf_freq, table.median_idf, frozenset(table.STOP_WORDS)))
         return _tokenizers[extra_words]
+
+
+def _tagger(tokenizer, posseg):
+    """A POS tokenizer over ``tokenizer`` that reuses the word tags ``jieba.posseg`` read at import.
+
+    ``POSTokenizer(tokenizer)`` would read the same dictionary file again (0.4 s at every start of the
+    service and the CLI). The table is copied, so words tagged later on one tokenizer stay off the other.
+    """
+    tagger = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+    tagger.tokenizer = tokenizer
+    tagger.word_tag_tab = dict(posseg.dt.word_tag_tab)
+    return tagger
 
 
 def read_lexicon(path: Path | str) -> tuple[str, ...]:
