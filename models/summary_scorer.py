@@ -15,6 +15,7 @@ Weights live in a small JSON file (`summary_scorer.json`, beside this module), n
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,8 +78,8 @@ def bigram_density(texts: Sequence[str]) -> np.ndarray:
     sentences that share it): how much of what it says the rest of the text repeats (names, terms)."""
     grams = [char_bigrams(t) for t in texts]
     frequency: Counter[str] = Counter(g for sentence in grams for g in sentence)
-    return np.array([np.mean([np.log1p(frequency[g] - 1) for g in sentence]) if sentence else 0.0
-                     for sentence in grams])
+    shared = {g: math.log1p(n - 1) for g, n in frequency.items()}
+    return np.array([sum(shared[g] for g in sentence) / len(sentence) if sentence else 0.0 for sentence in grams])
 
 
 def title_overlap(texts: Sequence[str], title: str) -> np.ndarray:

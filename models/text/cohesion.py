@@ -15,10 +15,25 @@ from operator import add
 from wenzhai.models.text.chars import is_punct
 
 
+class _Breaks(dict):
+    """``str.translate`` table: punctuation, symbols and spaces → a space, every other character → itself.
+
+    Filled on first sight of each character, so a page's text is not classified character by
+    character again for every line and sentence read.
+    """
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        self[code] = value = " " if ch.isspace() or is_punct(ch) else ch
+        return value
+
+
+_BREAKS = _Breaks()
+
+
 def _runs(text: str) -> list[str]:
     """The stretches of ``text`` between punctuation, symbols and spaces (where bigrams stop)."""
-    breaks = {ord(ch): " " for ch in set(text) if ch.isspace() or is_punct(ch)}
-    return text.translate(breaks).split()
+    return text.translate(_BREAKS).split()
 
 
 def char_grams(text: str) -> Counter[str]:
