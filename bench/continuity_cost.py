@@ -30,6 +30,7 @@ def main() -> int:
         if not Path(path).is_file():
             sys.exit(f"bench/continuity_cost.py: needs {path} (the shared data folder beside the project)")
     from wenzhai.models.loading import load_classifier
+    from wenzhai.models.pipeline import paragraph_pass
     from wenzhai.models.segmentation import gapped_runs
     from wenzhai.models.text import clean_page
     from wenzhai.training.page_eval import load_gold_pages
@@ -50,7 +51,7 @@ def main() -> int:
         continuity.opening_probs(embed, paragraphs, runs)
         reading.append(time.perf_counter() - started)
         started = time.perf_counter()
-        classifier.weighted_logits([p.text for p in paragraphs])
+        paragraph_pass(classifier, paragraphs)
         passing.append(time.perf_counter() - started)
     ms = [1000 * t for t in reading]
     print(f"{len(pages) - 1} pages of {args.data} and the seed page, {args.threads} thread(s)")

@@ -23,7 +23,7 @@ from wenzhai.models.results import (
     SummarySentence,
     ThemePrediction,
 )
-from wenzhai.models.segmentation import Segment, SegmentationConfig, segment_page
+from wenzhai.models.segmentation import CONTENT_KINDS, Segment, SegmentationConfig, segment_page
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget, check_summary_sentences
 from wenzhai.models.text import Paragraph, clean_page
 from wenzhai.models.windows import pool_logits
@@ -89,6 +89,28 @@ class ParagraphPass:
     def combined(self, rows: list[int]) -> np.ndarray:
         """The rows' logits pooled by token weight: what the windows of their joined text would give."""
         return pool_logits(self.logits[rows], self.weights[rows], [0] * len(rows), 1)[0][0]
+
+
+def paragraph_pass(
+    classifier: ThemeScorer, paragraphs: list[Paragraph], every_paragraph: bool = False
+) -> tuple[ParagraphPass, np.ndarray]:
+    """The encoder's one read of a page's paragraphs, and the ``N x K`` probabilities segmentation takes.
+
+    Segmentation reads the theme probabilities of body text and captions only (`segment_page`: the rows
+    of headlines and bylines are not used), so those are all that is read unless ``every_paragraph``
+    (segment themes pooled from the pass, which a headline-only segment needs too). The rows not read
+    are uniform. `Pipeline.analyze` and the page reader's training (`training.reader_training`) both
+    call this, so the reader learns from the probabilities it is given at inference.
+    """
+    read = [p for p in paragraphs if every_paragraph or p.kind in CONTENT_KINDS]
+    texts = [p.text for p in read]
+    logits, weights = classifier.weighted_logits(texts)
+    labels = len(classifier.labels)
+    probs = np.full((len(paragraphs), labels), 1.0 / labels)
+    if read:
+        row_of = {id(p): i for i, p in enumerate(paragraphs)}
+        probs[[row_of[id(p)] for p in read]] = classifier.probabilities(logits, texts)
+    return ParagraphPass(read, logits, weights), probs
 
 
 @dataclass
@@ -158,10 +180,7 @@ class Pipeline:
         probs = None
         read: ParagraphPass | None = None
         if self.classifier is not None and paragraphs:
-            texts = [p.text for p in paragraphs]
-            logits, weights = self.classifier.weighted_logits(texts)
-            probs = self.classifier.probabilities(logits, texts)
-            read = ParagraphPass(paragraphs, logits, weights)
+            read, probs = paragraph_pass(self.classifier, paragraphs, self.config.segment_themes == "paragraphs")
         segments = segment_page(paragraphs, paragraph_probs=probs, config=self.config.segmentation,
                                 openings=gap_reader(self.classifier))
         results = self._tag_segments(segments, read)

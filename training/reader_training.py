@@ -39,6 +39,7 @@ from wenzhai.models.page_reader import (
     LineView,
     PageReader,
 )
+from wenzhai.models.pipeline import paragraph_pass
 from wenzhai.models.segmentation import SegmentationConfig, boundary_features, gapped_runs, segment_page
 from wenzhai.models.text.paragraphs import CleanConfig, Line, _Assembler, clean_lines, clean_page, line_views
 from wenzhai.training.page_eval import GoldPage, GoldSegment, PredictedSegment, Tally, score_page
@@ -245,10 +246,10 @@ def line_scores(reader: PageReader, x: np.ndarray, y: np.ndarray) -> dict[str, f
 
 
 def theme_probs(scorer: Any, paragraphs: list) -> np.ndarray | None:
-    """The classifier's paragraph probabilities, exactly as `Pipeline.analyze` computes them."""
+    """The classifier's paragraph probabilities, exactly as `Pipeline.analyze` computes them (`paragraph_pass`)."""
     if scorer is None or not paragraphs:
         return None
-    return scorer.predict_proba([p.text for p in paragraphs], clean=False)
+    return paragraph_pass(scorer, paragraphs)[1]
 
 
 def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: int

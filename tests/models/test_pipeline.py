@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from wenzhai.models.inputs import InputError
-from wenzhai.models.pipeline import Pipeline, PipelineConfig
+from wenzhai.models.pipeline import Pipeline, PipelineConfig, paragraph_pass
 from wenzhai.models.results import ThemePrediction, to_json
+from wenzhai.models.segmentation import CONTENT_KINDS, segment_page
 from wenzhai.models.text import clean_page
 from wenzhai.models.themes import LABELS
 
@@ -109,10 +110,29 @@ def test_segment_themes_come_from_the_paragraph_pass_without_reading_the_page_ag
     result = Pipeline(classifier=scorer, config=one_pass).analyze(seed_page, summary_sentences=0)
     assert len(result.segments) > 1
     assert scorer.read == [p.text for p in clean_page(seed_page)]
-    paragraphs_read = len(scorer.read)
+    content = [p.text for p in clean_page(seed_page) if p.kind in CONTENT_KINDS]
     reread = KeywordScorer()
     Pipeline(classifier=reread, config=PipelineConfig(segment_themes="reread")).analyze(seed_page, summary_sentences=0)
-    assert len(reread.read) == paragraphs_read + len(result.segments)
+    assert reread.read[:len(content)] == content  # the pass reads body text and captions only
+    assert len(reread.read) == len(content) + len(result.segments)
+
+
+def test_the_pass_skips_headlines_and_bylines_because_segmentation_never_reads_their_rows(seed_page):
+    """Reading every paragraph or only body text and captions gives the same segments."""
+    paragraphs = clean_page(seed_page)
+    assert any(p.kind not in CONTENT_KINDS for p in paragraphs)
+    full = paragraph_pass(KeywordScorer(), paragraphs, every_paragraph=True)[1]
+    read, lean = paragraph_pass(KeywordScorer(), paragraphs)
+    assert [p.kind for p in read.paragraphs] == [p.kind for p in paragraphs if p.kind in CONTENT_KINDS]
+    skipped = [i for i, p in enumerate(paragraphs) if p.kind not in CONTENT_KINDS]
+    np.testing.assert_allclose(lean[skipped], 1 / len(LABELS))
+    assert not np.allclose(full[skipped], lean[skipped])
+    def openings(paragraphs, runs):  # a fixed continuity reading, so the reader's boundary stage runs too
+        return {run[pos]: 0.5 for run in runs for pos in range(1, len(run))}
+
+    with_full = segment_page(paragraphs, paragraph_probs=full, openings=openings)
+    with_lean = segment_page(paragraphs, paragraph_probs=lean, openings=openings)
+    assert [(s.span, s.title) for s in with_full] == [(s.span, s.title) for s in with_lean]
 
 
 def test_a_segment_theme_from_paragraphs_is_the_token_weighted_mean_of_their_logits():
