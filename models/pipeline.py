@@ -105,11 +105,13 @@ def paragraph_pass(
     read = [p for p in paragraphs if every_paragraph or p.kind in CONTENT_KINDS]
     texts = [p.text for p in read]
     logits, weights = classifier.weighted_logits(texts)
+    read_probs = classifier.probabilities(logits, texts)
     labels = len(classifier.labels)
-    probs = np.full((len(paragraphs), labels), 1.0 / labels)
+    # the classifier's own dtype: the boundary stage's features are means of these rows, to the last bit
+    probs = np.full((len(paragraphs), labels), 1.0 / labels, dtype=read_probs.dtype)
     if read:
         row_of = {id(p): i for i, p in enumerate(paragraphs)}
-        probs[[row_of[id(p)] for p in read]] = classifier.probabilities(logits, texts)
+        probs[[row_of[id(p)] for p in read]] = read_probs
     return ParagraphPass(read, logits, weights), probs
 
 
