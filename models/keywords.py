@@ -59,7 +59,7 @@ def _posseg(extra_words: tuple[str, ...]):
             tokenizer = jieba.Tokenizer()
             for term in extra_words:
                 tokenizer.add_word(term, tag="nz")
-            _tokenizers[extra_words] = _tagger(tokenizer, jieba.posseg)
+            _tokenizers[extra_words] = _tagger(tokenizer)
             if not _idf:
                 # the import already read jieba's IDF file into its default table; a new TFIDF() reads it again (0.4 s)
                 table = jieba.analyse.default_tfidf
@@ -67,12 +67,14 @@ def _posseg(extra_words: tuple[str, ...]):
         return _tokenizers[extra_words]
 
 
-def _tagger(tokenizer, posseg):
+def _tagger(tokenizer):
     """A POS tokenizer over ``tokenizer`` that reuses the word tags ``jieba.posseg`` read at import.
 
     ``POSTokenizer(tokenizer)`` would read the same dictionary file again (0.4 s at every start of the
     service and the CLI). The table is copied, so words tagged later on one tokenizer stay off the other.
     """
+    import jieba.posseg as posseg
+
     tagger = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
     tagger.tokenizer = tokenizer
     tagger.word_tag_tab = dict(posseg.dt.word_tag_tab)

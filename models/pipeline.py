@@ -102,17 +102,15 @@ def paragraph_pass(
     are uniform. `Pipeline.analyze` and the page reader's training (`training.reader_training`) both
     call this, so the reader learns from the probabilities it is given at inference.
     """
-    read = [p for p in paragraphs if every_paragraph or p.kind in CONTENT_KINDS]
-    texts = [p.text for p in read]
+    rows = [i for i, p in enumerate(paragraphs) if every_paragraph or p.kind in CONTENT_KINDS]
+    texts = [paragraphs[i].text for i in rows]
     logits, weights = classifier.weighted_logits(texts)
     read_probs = classifier.probabilities(logits, texts)
     labels = len(classifier.labels)
     # the classifier's own dtype: the boundary stage's features are means of these rows, to the last bit
     probs = np.full((len(paragraphs), labels), 1.0 / labels, dtype=read_probs.dtype)
-    if read:
-        row_of = {id(p): i for i, p in enumerate(paragraphs)}
-        probs[[row_of[id(p)] for p in read]] = read_probs
-    return ParagraphPass(read, logits, weights), probs
+    probs[rows] = read_probs
+    return ParagraphPass([paragraphs[i] for i in rows], logits, weights), probs
 
 
 @dataclass

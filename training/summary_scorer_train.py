@@ -11,7 +11,7 @@
    ~130 characters needs sentences that carry facts, not the shortest paraphrase of a headline.
 3. Features: exactly what the summariser computes at inference (`Summarizer.candidate_features`),
    with sentence vectors from the same encoder path (the theme model's encoder at
-   ``DEFAULT_LAYERS``, the depth the summariser reads at; the vector cache is keyed by it).
+   the depth the summariser reads at; the vector cache is keyed by that depth).
 4. Variants: a linear model (ridge), a one-hidden-layer MLP and the mean of five such MLPs
    (seeds ``--seed`` … ``--seed``+4; one MLP's picks move with its seed), fitted on 85 % of the documents
    (split by a hash of the id); each is scored on the other 15 % (ROUGE-L of the one-sentence pick
@@ -37,7 +37,6 @@ import numpy as np
 
 from wenzhai.models.centrality import rescale
 from wenzhai.models.encoders import default_cache_root
-from wenzhai.models.sentence_embedder import DEFAULT_LAYERS
 from wenzhai.models.summarizer import Summarizer, SummarizerConfig, body_sentences
 from wenzhai.models.summary_budget import Budget, select_sentences
 from wenzhai.models.summary_scorer import FEATURE_NAMES, SentenceScorer
@@ -229,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                              args.references)
     summarizer = Summarizer.from_classifier(load_classifier(args.model), config=SummarizerConfig(scorer="centrality"))
     cache = Path(args.cache_dir) if args.cache_dir else default_cache_root() / "summary-scorer"
-    key = f"{model_path(args.model)} layers={DEFAULT_LAYERS}"  # vectors of another depth are other vectors
+    key = f"{model_path(args.model)} layers={summarizer.embed.settings.layers}"  # another depth: other vectors
     examples = build_examples(docs, summarizer.embed, key, cache, args.label, args.reader)
     train = [e for e in examples if not is_validation(e.doc.id)]
     valid = [e for e in examples if is_validation(e.doc.id)]
