@@ -229,21 +229,21 @@ class ThemeClassifier:
         lengths = np.array([len(ids) for ids in windows.input_ids], dtype=np.float64)
         return pool_logits(self.window_logits(windows.input_ids), lengths, windows.owner, len(texts))
 
-    def lead_logits(self, texts: list[str]) -> np.ndarray:
-        """Uncalibrated logits of each text's first window only: its opening ``max_length`` tokens.
+    def opening_logits(self, texts: list[str], max_length: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Uncalibrated logits of each text's opening only (its first ``max_length`` tokens, special
+        tokens included; default the model's window), and the tokens read for each (weights as in
+        :meth:`weighted_logits`).
 
-        A news article states its subject in its headline and lead; ``Pipeline.analyze`` tags a
-        page's segments from their headline and opening this way (``PipelineConfig.segment_themes``),
-        one window per segment whatever its length.
+        A news article states its subject in its headline and lead; ``Pipeline.analyze`` tags a page's
+        segments from their headline and opening this way (``PipelineConfig.segment_themes``), one
+        window per segment whatever its length. A paragraph states its topic in its first sentences;
+        the paragraph pass reads that much of each (`models.pipeline.paragraph_pass`).
         """
         if not texts:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
-        windows = encode_windows(self.tokenizer, texts, self.settings.max_length, self.settings.window_stride)
-        owners = list(windows.owner)
-        first = [i for i, owner in enumerate(owners) if i == 0 or owners[i - 1] != owner]
-        if len(first) != len(texts):
-            raise ValueError("every text needs at least one window")
-        return self.window_logits([windows.input_ids[i] for i in first])
+            return np.zeros((0, len(self.labels)), dtype=np.float32), np.zeros(0, dtype=np.float64)
+        length = self.settings.max_length if max_length is None else min(max_length, self.settings.max_length)
+        ids = TextTokenizer.of(self.tokenizer).truncated(texts, length)
+        return self.window_logits(ids), np.array([len(x) for x in ids], dtype=np.float64)
 
     def window_logits(self, input_ids: list[list[int]]) -> np.ndarray:
         """Uncalibrated logits of each token window (ids with special tokens), in order.

@@ -397,6 +397,8 @@ class PageReader:
     boundary: optional second stage (a `LinearModel` over `BOUNDARY_FEATURES`) used by
     `models.segmentation.segment_page` when theme probabilities and continuity readings are given;
     boundary_mode: how (`BOUNDARY_MODES`).
+    paragraph_tokens: how many tokens of each paragraph the boundary stage's theme probabilities were
+    read from (None: whole paragraphs); inference must read the same (`models.pipeline.paragraph_pass`).
     sequence: optional `RoleSequence`: roles are then decoded for the page as a whole.
     """
 
@@ -406,6 +408,7 @@ class PageReader:
     boundary: LinearModel | None = None
     sequence: RoleSequence | None = None
     boundary_mode: str = "decide"
+    paragraph_tokens: int | None = None
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> PageReader:
@@ -431,7 +434,10 @@ class PageReader:
             if mode not in BOUNDARY_MODES:
                 raise ValueError(f"page reader: boundary mode must be one of {BOUNDARY_MODES}, got {mode!r}")
         sequence = RoleSequence(spec["sequence"]) if spec.get("sequence") is not None else None
-        return cls(roles, model, kind, boundary, sequence, mode if boundary is not None else "decide")
+        tokens = (spec["boundary"] or {}).get("paragraph_tokens") if boundary is not None else None
+        if tokens is not None and (not isinstance(tokens, int) or tokens < 3):
+            raise ValueError(f"page reader: boundary paragraph_tokens must be an integer >= 3, got {tokens!r}")
+        return cls(roles, model, kind, boundary, sequence, mode if boundary is not None else "decide", tokens)
 
     def predict_roles(self, lines: Sequence[LineView]) -> list[str]:
         """The most likely role of each line; the first line can only open something."""

@@ -23,7 +23,13 @@ from wenzhai.models.results import (
     SummarySentence,
     ThemePrediction,
 )
-from wenzhai.models.segmentation import CONTENT_KINDS, Segment, SegmentationConfig, segment_page
+from wenzhai.models.segmentation import (
+    CONTENT_KINDS,
+    Segment,
+    SegmentationConfig,
+    paragraph_tokens,
+    segment_page,
+)
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget, check_summary_sentences
 from wenzhai.models.text import Paragraph, clean_page
 from wenzhai.models.windows import pool_logits
@@ -45,7 +51,7 @@ class ThemeScorer(Protocol):
 
     def weighted_logits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]: ...
 
-    def lead_logits(self, texts: list[str]) -> np.ndarray: ...
+    def opening_logits(self, texts: list[str], max_length: int | None = None) -> tuple[np.ndarray, np.ndarray]: ...
 
     def probabilities(self, logits: np.ndarray, texts: list[str]) -> np.ndarray: ...
 
@@ -92,19 +98,25 @@ class ParagraphPass:
 
 
 def paragraph_pass(
-    classifier: ThemeScorer, paragraphs: list[Paragraph], every_paragraph: bool = False
+    classifier: ThemeScorer, paragraphs: list[Paragraph], every_paragraph: bool = False, max_tokens: int | None = None
 ) -> tuple[ParagraphPass, np.ndarray]:
     """The encoder's one read of a page's paragraphs, and the ``N x K`` probabilities segmentation takes.
 
     Segmentation reads the theme probabilities of body text and captions only (`segment_page`: the rows
     of headlines and bylines are not used), so those are all that is read unless ``every_paragraph``
     (segment themes pooled from the pass, which a headline-only segment needs too). The rows not read
-    are uniform. `Pipeline.analyze` and the page reader's training (`training.reader_training`) both
-    call this, so the reader learns from the probabilities it is given at inference.
+    are uniform. ``max_tokens`` reads only each paragraph's opening (`ThemeScorer.opening_logits`; None:
+    the whole paragraph): the page reader's boundary stage says how much it learned from
+    (`PageReader.paragraph_tokens`). `Pipeline.analyze` and the page reader's training
+    (`training.reader_training`) both call this, so the reader learns from the probabilities it is
+    given at inference.
     """
     rows = [i for i, p in enumerate(paragraphs) if every_paragraph or p.kind in CONTENT_KINDS]
     texts = [paragraphs[i].text for i in rows]
-    logits, weights = classifier.weighted_logits(texts)
+    if max_tokens is None:
+        logits, weights = classifier.weighted_logits(texts)
+    else:
+        logits, weights = classifier.opening_logits(texts, max_tokens)
     read_probs = classifier.probabilities(logits, texts)
     labels = len(classifier.labels)
     # the classifier's own dtype: the boundary stage's features are means of these rows, to the last bit
@@ -180,7 +192,8 @@ class Pipeline:
         probs = None
         read: ParagraphPass | None = None
         if self.classifier is not None and paragraphs:
-            read, probs = paragraph_pass(self.classifier, paragraphs, self.config.segment_themes == "paragraphs")
+            read, probs = paragraph_pass(self.classifier, paragraphs, self.config.segment_themes == "paragraphs",
+                                         paragraph_tokens(self.config.segmentation))
         segments = segment_page(paragraphs, paragraph_probs=probs, config=self.config.segmentation,
                                 openings=gap_reader(self.classifier))
         results = self._tag_segments(segments, read)
@@ -239,7 +252,7 @@ class Pipeline:
         mode = self.config.segment_themes
         if mode == "lead":
             leads = [f"{r.title} {r.text}" if r.title else r.text for r in results]
-            probs = self.classifier.probabilities(self.classifier.lead_logits(leads), leads)
+            probs = self.classifier.probabilities(self.classifier.opening_logits(leads)[0], leads)
             return [self.classifier.describe(p) for p in probs]
         texts = [r.text for r in results]
         logits: list[np.ndarray | None] = [None] * len(segments)

@@ -36,11 +36,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from wenzhai.models.text.cohesion import HeadingFit, bigrams, cosine, topic_cuts
 from wenzhai.models.text.types import Paragraph
+
+if TYPE_CHECKING:  # loaded only when a page needs the reader (`page_reader`)
+    from wenzhai.models.page_reader import PageReader
 
 CONTENT_KINDS = ("body", "caption")
 
@@ -465,6 +469,19 @@ def boundary_features(paragraphs: Sequence[Paragraph], probs: np.ndarray, openin
     ]
 
 
+def page_reader(config: SegmentationConfig) -> PageReader:
+    """The page reader ``config`` names (loaded once per path)."""
+    from wenzhai.models.page_reader import load_reader
+
+    return load_reader(None if config.reader == "default" else config.reader)
+
+
+def paragraph_tokens(config: SegmentationConfig) -> int | None:
+    """How many tokens of each paragraph the reader's boundary stage learned its theme probabilities
+    from (None: whole paragraphs): `models.pipeline.paragraph_pass` reads that much."""
+    return page_reader(config).paragraph_tokens
+
+
 def _opening_paragraphs(paragraphs: list[Paragraph], probs: np.ndarray | None, openings: ReadGaps | None,
                         config: SegmentationConfig) -> set[int]:
     """Content paragraphs that open an article: the reader's ``start`` role, revised, with theme
@@ -474,9 +491,7 @@ def _opening_paragraphs(paragraphs: list[Paragraph], probs: np.ndarray | None, o
     opens = {i for i, p in enumerate(paragraphs) if p.role == "start"}
     if probs is None or openings is None:
         return opens
-    from wenzhai.models.page_reader import load_reader
-
-    reader = load_reader(None if config.reader == "default" else config.reader)
+    reader = page_reader(config)
     runs = gapped_runs(paragraphs)
     if reader.boundary is None or not runs:
         return opens

@@ -63,6 +63,11 @@ class ThemeModelArguments(EncoderArguments):
         default=0.7, metadata={"help": "Weight of the soft-target (teacher) loss; 1 - alpha goes to the labels."}
     )
     distill_temperature: float = field(default=2.0, metadata={"help": "Softmax temperature of the soft targets."})
+    distill_hidden_weight: float = field(
+        default=0.0,
+        metadata={"help": "With `teacher`: weight of a hidden-state loss (mean squared error between the student's "
+                  "layer outputs and the teacher's at matching depths; 0 = soft targets and labels only)."},
+    )
     distill_class_balance: bool = field(
         default=False,
         metadata={"help": "With `teacher`: weight each training window so every theme carries the same total weight "
@@ -97,6 +102,8 @@ class ThemeModelArguments(EncoderArguments):
             raise ValueError("student_layers needs teacher (the model folder to distil from)")
         if not 0 <= self.distill_alpha <= 1 or self.distill_temperature <= 0 or self.unlabelled_rows < 0:
             raise ValueError("distill_alpha must be in [0, 1], distill_temperature > 0, unlabelled_rows >= 0")
+        if self.distill_hidden_weight < 0:
+            raise ValueError(f"distill_hidden_weight must be >= 0, got {self.distill_hidden_weight}")
         from wenzhai.models.backends import BACKENDS
 
         if self.serve_backend not in BACKENDS:

@@ -9,7 +9,9 @@ teacher's targets also reach text nobody labelled: unlabelled real newspaper par
 Used by :func:`training.train.train` when ``ThemeModelArguments.teacher`` is set (the student is
 the teacher cut to ``student_layers`` by :func:`training.layers.keep_layers`); the loss is
 ``alpha · T² · KL(teacher_T ‖ student_T) + (1 − alpha) · CE(gold)`` (CE only on labelled windows),
-optionally with class-balanced window weights (``distill_class_balance``).
+optionally with class-balanced window weights (``distill_class_balance``) and a hidden-state term
+(``distill_hidden_weight``): the student's layer outputs learn the teacher's at matching depths, which
+teaches the few layers how the teacher reads, not only what it concludes.
 """
 
 from __future__ import annotations
@@ -32,20 +34,72 @@ def load_teacher(teacher_dir: str | Path, threads: int) -> ThemeClassifier:
     return ThemeClassifier.from_pretrained(teacher_dir, threads=threads, backend="torch")
 
 
+def matched_depths(student_layers: int, teacher_layers: int) -> list[int]:
+    """For each of the student's hidden states (embeddings first), the teacher's hidden state it learns.
+
+    Uniform by depth: after ``k`` of ``S`` layers the student should hold what the teacher holds after
+    ``round(k · T / S)`` of its ``T``, so the last layers meet (the classifier reads them) and the
+    embeddings meet.
+    """
+    if not 1 <= student_layers <= teacher_layers:
+        raise ValueError(f"a student needs 1..{teacher_layers} layers, got {student_layers}")
+    return [round(k * teacher_layers / student_layers) for k in range(student_layers + 1)]
+
+
+def hidden_state_loss(
+    student: Sequence[torch.Tensor],
+    teacher: Sequence[torch.Tensor],
+    mask: torch.Tensor,
+    weights: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Mean squared error between matched hidden states (lists of ``(rows, tokens, hidden)``), over real
+    tokens only (``mask``), averaged over the pairs; each row weighted by ``weights`` (weighted mean)."""
+    if len(student) != len(teacher) or not student:
+        raise ValueError("hidden_state_loss needs the same, non-zero number of student and teacher states")
+    m = mask.to(student[0]).unsqueeze(-1)
+    tokens = m.sum(dim=(1, 2)).clamp(min=1) * student[0].shape[-1]
+    per_row = sum(((s - t) ** 2 * m).sum(dim=(1, 2)) / tokens for s, t in zip(student, teacher, strict=True))
+    per_row = per_row / len(student)
+    w = torch.ones_like(per_row) if weights is None else weights.to(per_row)
+    return (w * per_row).sum() / w.sum()
+
+
 class DistillationTrainer(Trainer):
     """A ``Trainer`` whose loss mixes the teacher's soft targets (``teacher_logits``) with gold labels,
-    each window weighted by its ``window_weight`` column when the data has one."""
+    each window weighted by its ``window_weight`` column when the data has one; with a ``teacher_model``
+    and ``hidden_weight`` > 0 it adds :func:`hidden_state_loss` at :func:`matched_depths`."""
 
-    def __init__(self, *args: Any, alpha: float, temperature: float, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        alpha: float,
+        temperature: float,
+        hidden_weight: float = 0.0,
+        teacher_model: torch.nn.Module | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.alpha, self.temperature = alpha, temperature
+        self.alpha, self.temperature, self.hidden_weight = alpha, temperature, hidden_weight
+        if hidden_weight > 0 and teacher_model is None:
+            raise ValueError("a hidden-state loss (hidden_weight > 0) needs the teacher model")
+        self.teacher_model = teacher_model.eval().requires_grad_(False) if teacher_model is not None else None
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         teacher = inputs.pop("teacher_logits")
         labels = inputs.pop("labels")
         weights = inputs.pop("window_weight", None)
-        outputs = model(**inputs)
+        hidden = self.hidden_weight > 0 and model.training
+        outputs = model(**inputs, output_hidden_states=hidden)
         loss = distillation_loss(outputs.logits, teacher, labels, self.alpha, self.temperature, weights)
+        if hidden:
+            assert self.teacher_model is not None
+            self.teacher_model.to(outputs.logits.device)
+            with torch.no_grad():
+                states = self.teacher_model(**inputs, output_hidden_states=True).hidden_states
+            depths = matched_depths(len(outputs.hidden_states) - 1, len(states) - 1)
+            loss = loss + self.hidden_weight * hidden_state_loss(
+                outputs.hidden_states, [states[d] for d in depths], inputs["attention_mask"], weights
+            )
         return (loss, outputs) if return_outputs else loss
 
 

@@ -40,7 +40,13 @@ from wenzhai.models.page_reader import (
     PageReader,
 )
 from wenzhai.models.pipeline import paragraph_pass
-from wenzhai.models.segmentation import SegmentationConfig, boundary_features, gapped_runs, segment_page
+from wenzhai.models.segmentation import (
+    SegmentationConfig,
+    boundary_features,
+    gapped_runs,
+    paragraph_tokens,
+    segment_page,
+)
 from wenzhai.models.text.paragraphs import CleanConfig, Line, _Assembler, clean_lines, clean_page, line_views
 from wenzhai.training.page_eval import GoldPage, GoldSegment, PredictedSegment, Tally, score_page
 from wenzhai.training.page_simulator import Article, SimulatorConfig, simulate_pages
@@ -72,6 +78,11 @@ class ReaderTrainingConfig:
                           "model folder, or 'none' to build no boundary stage)."},
     )
     boundary_pages: int = field(default=300, metadata={"help": "Simulated pages that train the boundary stage."})
+    paragraph_tokens: int = field(
+        default=0,
+        metadata={"help": "Tokens of each paragraph's opening that its theme probabilities read for the boundary "
+                          "stage (stored with the stage; inference reads the same). 0: whole paragraphs."},
+    )
     stage_only: str = field(
         default="",
         metadata={"help": "A reader JSON whose line model and role sequence are kept as they are: only the boundary "
@@ -85,6 +96,8 @@ class ReaderTrainingConfig:
         for name in ("train_pages", "val_pages", "trees", "tree_depth", "boundary_pages"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"ReaderTrainingConfig.{name}: must be a positive integer")
+        if not isinstance(self.paragraph_tokens, int) or self.paragraph_tokens < 0 or 0 < self.paragraph_tokens < 3:
+            raise ValueError("ReaderTrainingConfig.paragraph_tokens: must be 0 (whole paragraphs) or an integer >= 3")
         if not 0.0 < self.val_share < 1.0:
             raise ValueError("ReaderTrainingConfig.val_share: must be in (0, 1)")
         if not self.kinds or any(k not in MODEL_KINDS for k in self.kinds):
@@ -226,7 +239,7 @@ def boundary_scores(pages: list[dict], reader_path: str, scorer: Any = None) -> 
     seg_config = SegmentationConfig(reader=reader_path)
     for page in pages:
         paragraphs = clean_page(page["page_text"], config)
-        probs = theme_probs(scorer, paragraphs)
+        probs = theme_probs(scorer, paragraphs, paragraph_tokens(seg_config))
         segments = segment_page(paragraphs, paragraph_probs=probs, config=seg_config, openings=gap_reader(scorer))
         predicted = [PredictedSegment(s.title, s.text, None, s.span[0]) for s in segments]
         score_page(as_gold(page), predicted, tally)
@@ -245,14 +258,15 @@ def line_scores(reader: PageReader, x: np.ndarray, y: np.ndarray) -> dict[str, f
             **{f"f1_{role}": round(f, 4) for role, f in zip(LINE_ROLES, f1s, strict=True)}}
 
 
-def theme_probs(scorer: Any, paragraphs: list) -> np.ndarray | None:
-    """The classifier's paragraph probabilities, exactly as `Pipeline.analyze` computes them (`paragraph_pass`)."""
+def theme_probs(scorer: Any, paragraphs: list, max_tokens: int | None = None) -> np.ndarray | None:
+    """The classifier's paragraph probabilities, exactly as `Pipeline.analyze` computes them (`paragraph_pass`,
+    each paragraph's first ``max_tokens`` tokens or all of it)."""
     if scorer is None or not paragraphs:
         return None
-    return paragraph_pass(scorer, paragraphs)[1]
+    return paragraph_pass(scorer, paragraphs, max_tokens=max_tokens)[1]
 
 
-def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: int
+def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: int, max_tokens: int | None = None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Second-stage rows: every gap inside a run of text, labelled 1 where a gold article body starts
     there, and whether the reader itself opens an article there (``start`` role)."""
@@ -270,7 +284,7 @@ def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: i
                 k += 1
             starts.add(k)
         paragraphs = clean_page(text, config)
-        probs = theme_probs(scorer, paragraphs)
+        probs = theme_probs(scorer, paragraphs, max_tokens)
         runs = gapped_runs(paragraphs)
         openings = read_gaps(paragraphs, runs) if runs else {}
         for run in runs:
@@ -283,7 +297,7 @@ def boundary_dataset(pages: list[dict], reader_path: str, scorer: Any, window: i
 
 def fit_boundary(x: np.ndarray, y: np.ndarray, config: ReaderTrainingConfig, mode: str) -> dict[str, Any]:
     """The second stage: logistic regression over `BOUNDARY_FEATURES` (two classes), applied in ``mode``
-    (`models.page_reader.BOUNDARY_MODES`)."""
+    (`models.page_reader.BOUNDARY_MODES`), with how much of each paragraph its theme probabilities read."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -293,7 +307,8 @@ def fit_boundary(x: np.ndarray, y: np.ndarray, config: ReaderTrainingConfig, mod
     intercept = np.array([-clf.intercept_[0] / 2, clf.intercept_[0] / 2])
     return {"features": list(BOUNDARY_FEATURES), "mode": mode,
             "model": {"mean": mean.tolist(), "scale": scale.tolist(), "coef": coef.tolist(),
-                      "intercept": intercept.tolist()}}
+                      "intercept": intercept.tolist()},
+            **({"paragraph_tokens": config.paragraph_tokens} if config.paragraph_tokens else {})}
 
 
 def add_boundary_stage(spec: dict[str, Any], train_pages: list[dict], val: list[dict],
@@ -306,7 +321,8 @@ def add_boundary_stage(spec: dict[str, Any], train_pages: list[dict], val: list[
 
     scorer = load_classifier(None if config.theme_model == "default" else config.theme_model)
     with reader_file(spec) as path:
-        x, y, opened = boundary_dataset(train_pages, path, scorer, SegmentationConfig().prob_window)
+        x, y, opened = boundary_dataset(train_pages, path, scorer, SegmentationConfig().prob_window,
+                                        config.paragraph_tokens or None)
         best_f1, best = boundary_scores(val, path, scorer).prf()[2], spec
     report: dict[str, Any] = {"rows": len(y), "val_boundary_f1_roles_only": round(best_f1, 4)}
     for mode in BOUNDARY_MODES:

@@ -143,7 +143,11 @@ def train(
         from wenzhai.training.distill import DistillationTrainer
 
         trainer_cls = DistillationTrainer
-        extra = {"alpha": args.distill_alpha, "temperature": args.distill_temperature}
+        extra = {"alpha": args.distill_alpha, "temperature": args.distill_temperature,
+                 "hidden_weight": args.distill_hidden_weight}
+        if args.distill_hidden_weight > 0:
+            extra["teacher_model"] = AutoModelForSequenceClassification.from_pretrained(
+                args.teacher, use_safetensors=True).float()
     trainer = trainer_cls(
         **extra,
         model=model,
@@ -211,7 +215,9 @@ def base_line(a: dict[str, Any]) -> str:
                 f"{a['distill_alpha']} x soft targets at T={a['distill_temperature']} + {1 - a['distill_alpha']:.2f} x "
                 f"labels; plus {a['unlabelled_rows']} unlabelled news paragraphs with soft targets only"
                 + ("; windows weighted so every theme carries the same total weight" if a.get("distill_class_balance")
-                   else ""))
+                   else "")
+                + (f"; hidden states matched to the teacher's at weight {a['distill_hidden_weight']}"
+                   if a.get("distill_hidden_weight") else ""))
     return f"- Base encoder: `{a['encoder']}` (vocabulary trimmed: {a['trim_vocab']}; layers kept: {a['num_layers'] or 'all'})"
 
 

@@ -115,16 +115,25 @@ def test_onnx_backend_without_an_onnx_model_is_refused(tiny_encoder_dir):
         ThemeClassifier(model, AutoTokenizer.from_pretrained(tiny_encoder_dir), InferenceSettings(backend="onnx-int8"))
 
 
-def test_lead_logits_read_only_each_texts_first_window(classifier):
-    """A short text's lead is the whole text; a long one's is its first max_length tokens, whatever follows."""
+def test_opening_logits_read_only_each_texts_first_window(classifier):
+    """A short text's opening is the whole text; a long one's is its first max_length tokens (the model's
+    window, or fewer when asked), whatever follows; the weights are the tokens read."""
     from wenzhai.models.windows import encode_windows
 
     short, long = "乡村振兴建设", "企业职工技能比武" * 6
-    lead = classifier.lead_logits([short, long, ""])
+    lead, weights = classifier.opening_logits([short, long, ""])
     assert lead.shape == (3, len(LABELS))
-    np.testing.assert_allclose(lead[0], classifier.weighted_logits([short])[0][0], atol=1e-5)
+    full, full_weights = classifier.weighted_logits([short])
+    np.testing.assert_allclose(lead[0], full[0], atol=1e-5)
+    assert weights[0] == full_weights[0]
     windows = encode_windows(classifier.tokenizer, [long], 16, 4)
     assert len(windows.input_ids) > 1
     np.testing.assert_allclose(lead[1], classifier.window_logits(windows.input_ids[:1])[0], atol=1e-5)
-    np.testing.assert_allclose(classifier.lead_logits([long + "政务服务一网通办" * 9])[0], lead[1], atol=1e-5)
-    assert classifier.lead_logits([]).shape == (0, len(LABELS))
+    assert weights[1] == len(windows.input_ids[0]) == 16
+    np.testing.assert_allclose(classifier.opening_logits([long + "政务服务一网通办" * 9])[0][0], lead[1], atol=1e-5)
+    shorter = encode_windows(classifier.tokenizer, [long], 8, 2).input_ids[0]
+    head, head_weights = classifier.opening_logits([long], max_length=8)
+    np.testing.assert_allclose(head[0], classifier.window_logits([shorter])[0], atol=1e-5)
+    assert list(head_weights) == [8]
+    assert classifier.opening_logits([long], max_length=999)[1][0] == 16  # never past the model's window
+    assert classifier.opening_logits([])[0].shape == (0, len(LABELS))

@@ -60,6 +60,19 @@ def test_a_reader_for_other_features_is_refused(tmp_path):
         load_reader(tmp_path / "missing.json")
 
 
+def test_the_boundary_stage_says_how_much_of_each_paragraph_it_learned_from():
+    spec = json.loads(DEFAULT_READER.read_text(encoding="utf-8"))
+    assert spec.get("boundary") is not None
+    spec["boundary"]["paragraph_tokens"] = 64
+    assert PageReader.from_spec(spec).paragraph_tokens == 64
+    del spec["boundary"]["paragraph_tokens"]
+    assert PageReader.from_spec(spec).paragraph_tokens is None  # whole paragraphs
+    for bad in (0, 2, "64", 64.5):
+        spec["boundary"]["paragraph_tokens"] = bad
+        with pytest.raises(ValueError, match="paragraph_tokens must be an integer >= 3"):
+            PageReader.from_spec(spec)
+
+
 def test_shipped_reader_is_small_json():
     assert DEFAULT_READER.stat().st_size < 2_000_000
     assert load_reader().roles == LINE_ROLES

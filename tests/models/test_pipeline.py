@@ -21,19 +21,24 @@ class KeywordScorer:
     labels = LABELS
 
     def __init__(self):
-        self.read = []  # every text handed to weighted_logits, in order
+        self.read = []  # every paragraph pass text (whole or its opening), in order
+        self.leads = []  # every segment lead (an opening of the model's window)
 
     def weighted_logits(self, texts):
         self.read.extend(texts)
+        return self._logits(texts)
+
+    def opening_logits(self, texts, max_length=None):
+        (self.leads if max_length is None else self.read).extend(texts)
+        return self._logits([t[: max_length or 20] for t in texts])  # the "window": the first characters
+
+    @staticmethod
+    def _logits(texts):
         out = np.full((len(texts), len(LABELS)), 0.05, dtype=np.float32)
         for i, t in enumerate(texts):
             j = 0 if "村" in t else 2 if "证" in t else 4
             out[i, j] = 0.8
         return np.log(out), np.array([max(len(t), 1) for t in texts], dtype=float)
-
-    def lead_logits(self, texts):
-        self.leads = getattr(self, "leads", []) + list(texts)
-        return self.weighted_logits([t[:20] for t in texts])[0]  # the "window": the first 20 characters
 
     def probabilities(self, logits, texts):
         e = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -135,13 +140,45 @@ def test_the_pass_skips_headlines_and_bylines_because_segmentation_never_reads_t
     assert [(s.span, s.title) for s in with_full] == [(s.span, s.title) for s in with_lean]
 
 
+def test_the_pass_reads_as_much_of_each_paragraph_as_the_readers_boundary_stage_learned_from(seed_page, tmp_path):
+    """``max_tokens`` reads openings only; `Pipeline.analyze` takes it from the page reader it segments with."""
+    import json
+
+    from wenzhai.models.page_reader import DEFAULT_READER
+    from wenzhai.models.segmentation import SegmentationConfig
+
+    paragraphs = clean_page(seed_page)
+    scorer = KeywordScorer()
+    read, probs = paragraph_pass(scorer, paragraphs, max_tokens=6)
+    content = [p.text for p in paragraphs if p.kind in CONTENT_KINDS]
+    assert scorer.read == content
+    assert list(read.weights) == [min(len(t), 6) for t in content]  # the scorer's "tokens" are characters
+    expected = scorer.probabilities(scorer._logits([t[:6] for t in content])[0], content)
+    np.testing.assert_allclose(probs[[i for i, p in enumerate(paragraphs) if p.kind in CONTENT_KINDS]], expected)
+
+    spec = json.loads(DEFAULT_READER.read_text(encoding="utf-8"))
+    spec["boundary"]["paragraph_tokens"] = 7
+    path = tmp_path / "reader.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    asked = []
+
+    class Recording(KeywordScorer):
+        def opening_logits(self, texts, max_length=None):
+            asked.append(max_length)
+            return super().opening_logits(texts, max_length)
+
+    config = PipelineConfig(segmentation=SegmentationConfig(reader=str(path)))
+    Pipeline(classifier=Recording(), config=config).analyze(seed_page, summary_sentences=0)
+    assert asked[0] == 7 and set(asked[1:]) == {None}  # the pass, then the segments' leads
+
+
 def test_a_segment_theme_from_paragraphs_is_the_token_weighted_mean_of_their_logits():
     """Two 村 paragraphs outweigh one shorter 证 paragraph: the length-weighted mean decides."""
     page = "乡村建设的新变化在村里处处可见，村民说日子越过越好。\n村里修了路，也建起了文化礼堂和卫生室，村集体经济逐年增长。\n办证可以在网上完成。"
     scorer = KeywordScorer()
     result = Pipeline(classifier=scorer, config=PipelineConfig(segment_themes="paragraphs")).analyze(page, summary_sentences=0)
     assert len(result.segments) == 1
-    logits, weights = scorer.weighted_logits([line for line in page.split("\n")])
+    logits, weights = scorer._logits([line for line in page.split("\n")])
     mean = (logits * weights[:, None]).sum(axis=0) / weights.sum()
     expected = scorer.probabilities(mean[None], [page])[0]
     assert result.segments[0].theme == "rural_construction"

@@ -10,7 +10,13 @@ from tests.tiny_models import build_tiny_classifier
 from tests.training.test_train import synthetic_rows, training_arguments
 from wenzhai.models.classifier import ThemeClassifier, softmax
 from wenzhai.training.arguments import ThemeModelArguments
-from wenzhai.training.distill import IGNORE_LABEL, class_balanced_weights, distillation_loss
+from wenzhai.training.distill import (
+    IGNORE_LABEL,
+    class_balanced_weights,
+    distillation_loss,
+    hidden_state_loss,
+    matched_depths,
+)
 from wenzhai.training.layers import keep_layers
 from wenzhai.training.unlabelled import unlabelled_texts
 
@@ -47,6 +53,35 @@ def test_weights_shift_the_loss_towards_the_weighted_rows():
     towards_wrong = distillation_loss(student, teacher, labels, 0.5, 2.0, weights=torch.tensor([0.1, 1.9]))
     towards_right = distillation_loss(student, teacher, labels, 0.5, 2.0, weights=torch.tensor([1.9, 0.1]))
     assert towards_right.item() < plain.item() < towards_wrong.item()
+
+
+def test_matched_depths_meet_at_the_embeddings_and_the_last_layer():
+    assert matched_depths(6, 12) == [0, 2, 4, 6, 8, 10, 12]
+    assert matched_depths(1, 2) == [0, 2]
+    assert matched_depths(3, 3) == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="1..12 layers"):
+        matched_depths(13, 12)
+
+
+def test_hidden_state_loss_reads_real_tokens_only_and_honours_row_weights():
+    torch.manual_seed(0)
+    teacher = [torch.randn(2, 4, 8) for _ in range(2)]
+    mask = torch.tensor([[1, 1, 1, 0], [1, 1, 0, 0]])
+    student = [t.clone() for t in teacher]
+    for s in student:
+        s[0, 3] += 5.0  # a padding position of row 0: not read
+    assert hidden_state_loss(student, teacher, mask).item() == pytest.approx(0, abs=1e-7)
+    student[1][1, 0] += 1.0  # every dim of one real token of row 1, in the second pair
+    expected = (8 * 1.0) / (2 * 8) / 2 / 2  # row 1: sum / (tokens · hidden), mean over 2 pairs, mean over 2 rows
+    assert hidden_state_loss(student, teacher, mask).item() == pytest.approx(expected, rel=1e-6)
+    assert hidden_state_loss(student, teacher, mask, torch.tensor([1.0, 0.0])).item() == pytest.approx(0, abs=1e-7)
+    with pytest.raises(ValueError, match="same, non-zero number"):
+        hidden_state_loss(student[:1], teacher, mask)
+
+
+def test_a_hidden_state_weight_needs_a_positive_value():
+    with pytest.raises(ValueError, match="distill_hidden_weight must be >= 0"):
+        ThemeModelArguments(distill_hidden_weight=-1.0)
 
 
 def student_from_teacher(teacher, layers):
@@ -114,6 +149,15 @@ def test_a_one_layer_student_learns_to_agree_with_its_teacher(tmp_path, tiny_enc
     assert gap_after < gap_before, (gap_before, gap_after)  # ...and ends closer to the teacher than it began
     assert np.mean(student_logits.argmax(1) == teacher_logits.argmax(1)) >= 0.8
     assert "Distilled from the fine-tuned teacher" in (tmp_path / "student" / "README.md").read_text()
+
+    # The same student with its hidden states matched to the teacher's: it trains, and its card says so.
+    args.distill_hidden_weight = 1.0
+    report = train(args, training_arguments(output_dir=str(tmp_path / "hidden"), num_train_epochs=8, **hf), dataset=data)
+    losses = [row["loss"] for row in report["log_history"] if "loss" in row]
+    assert losses[-1] < 0.7 * losses[0], losses
+    hidden_logits = ThemeClassifier.from_pretrained(tmp_path / "hidden").logits(texts)
+    assert np.mean(hidden_logits.argmax(1) == teacher_logits.argmax(1)) >= 0.8
+    assert "hidden states matched to the teacher's at weight 1.0" in (tmp_path / "hidden" / "README.md").read_text()
 
 
 def backend_settings(model_dir):

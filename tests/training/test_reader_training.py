@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.models.topics import DIGITAL, RURAL
@@ -40,6 +41,10 @@ def test_shipped_config_loads_and_bad_values_are_named(tmp_path):
     bad.write_text("no_such_field: 1\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no_such_field"):
         load_config(bad)
+    for value in ("2", "-1", "'64'"):
+        bad.write_text(f"paragraph_tokens: {value}\n", encoding="utf-8")
+        with pytest.raises(ValueError, match="paragraph_tokens: must be 0"):
+            load_config(bad)
 
 
 def test_stage_only_keeps_the_line_model_and_role_sequence(tmp_path):
@@ -48,3 +53,14 @@ def test_stage_only_keeps_the_line_model_and_role_sequence(tmp_path):
     results = train_reader(config, ARTICLES)
     assert "kept from" in results["chosen"] and not results["kinds"]
     assert (tmp_path / "kept.json").read_bytes() == (tmp_path / "full.json").read_bytes()
+
+
+def test_the_boundary_stage_records_how_much_of_each_paragraph_its_probabilities_read():
+    from wenzhai.models.page_reader import BOUNDARY_FEATURES
+    from wenzhai.training.reader_training import fit_boundary
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, len(BOUNDARY_FEATURES))), np.arange(40) % 2
+    assert "paragraph_tokens" not in fit_boundary(x, y, ReaderTrainingConfig(), "decide")
+    stage = fit_boundary(x, y, ReaderTrainingConfig(paragraph_tokens=64), "decide")
+    assert stage["paragraph_tokens"] == 64 and stage["mode"] == "decide"
