@@ -143,9 +143,10 @@ class PipelineConfig:
         metadata={
             "help": "How a segment's theme is read: 'lead' reads one window (the model's max_length tokens) over "
             "its headline and opening, as a news article states its subject there (on the dev pages 109 of 120 "
-            "segments right, against 102 for 'paragraphs' and 106 for 'reread'; docs/pages.md); 'paragraphs' combines the logits of its "
+            "segments right, against 100 for 'paragraphs' and 106 for 'reread'; docs/pages.md); 'paragraphs' combines the logits of its "
             "paragraphs from the encoder pass segmentation already made (token-weighted, no further reading, "
-            "but each paragraph read without its neighbours); 'reread' encodes the segment's whole text again "
+            "but each paragraph read without its neighbours, and only as far as the page reader's "
+            "`paragraph_tokens`); 'reread' encodes the segment's whole text again "
             "(about one more pass over the page)."
         },
     )
