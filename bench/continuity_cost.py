@@ -31,7 +31,7 @@ def main() -> int:
             sys.exit(f"bench/continuity_cost.py: needs {path} (the shared data folder beside the project)")
     from wenzhai.models.loading import load_classifier
     from wenzhai.models.pipeline import paragraph_pass
-    from wenzhai.models.segmentation import gapped_runs
+    from wenzhai.models.segmentation import SegmentationConfig, gapped_runs, paragraph_tokens
     from wenzhai.models.text import clean_page
     from wenzhai.training.page_eval import load_gold_pages
 
@@ -40,6 +40,7 @@ def main() -> int:
     if continuity is None:
         sys.exit("bench/continuity_cost.py: the default model has no continuity.json (wenzhai train-continuity)")
     embed = classifier.sentence_embedder(continuity.settings.layers)
+    tokens = paragraph_tokens(SegmentationConfig())
     pages = [p.page_text for p in load_gold_pages(args.data)] + [Path(args.seed_page).read_text(encoding="utf-8")]
     gaps, reading, passing = [], [], []
     for text in pages:
@@ -51,7 +52,7 @@ def main() -> int:
         continuity.opening_probs(embed, paragraphs, runs)
         reading.append(time.perf_counter() - started)
         started = time.perf_counter()
-        paragraph_pass(classifier, paragraphs)
+        paragraph_pass(classifier, paragraphs, max_tokens=tokens)  # as much of each as analyze reads
         passing.append(time.perf_counter() - started)
     ms = [1000 * t for t in reading]
     print(f"{len(pages) - 1} pages of {args.data} and the seed page, {args.threads} thread(s)")
