@@ -73,6 +73,14 @@ def test_lowest_layer_stays_fp32_and_the_rest_is_int8(tiny_dir):
     assert "MatMulInteger" in ops_by_layer["layer.1/"]
 
 
+def test_sessions_keep_no_memory_arena_so_long_documents_do_not_ratchet_memory(tiny_dir):
+    from wenzhai.models.onnx_runtime import session
+
+    options = session(tiny_dir / ONNX_DIR / CLASSIFIER_FILE, threads=1).get_session_options()
+    assert options.enable_cpu_mem_arena is False
+    assert options.intra_op_num_threads == 1
+
+
 def test_a_missing_onnx_file_is_an_error_naming_the_command(tmp_path):
     bare = build_tiny_classifier(tmp_path / "bare", max_length=16, window_stride=4)
     with pytest.raises(OnnxModelMissing, match=f"no ONNX file onnx/{CLASSIFIER_FILE}.*wenzhai model optimize --model"):
