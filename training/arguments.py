@@ -78,6 +78,12 @@ class ThemeModelArguments(EncoderArguments):
         metadata={"help": "With `teacher`: unlabelled corpus paragraphs (People's Daily 1998, NEWSFARM; dev-leakage "
                   "lines skipped) added to training with the teacher's soft targets only."},
     )
+    average_weights_from: float = field(
+        default=0.0,
+        metadata={"help": "Also keep the mean of the weights after every training step from this fraction of the run on "
+                  "(0.5: the second half), and ship it instead of the best checkpoint when its validation macro-F1 "
+                  "is higher; 0 = off."},
+    )
     serve_backend: str = field(
         default="onnx-int8",
         metadata={"help": "How the saved model tags by default: torch, onnx-int8 or torch-int8 (see bench/speed.py)."},
@@ -104,6 +110,8 @@ class ThemeModelArguments(EncoderArguments):
             raise ValueError("distill_alpha must be in [0, 1], distill_temperature > 0, unlabelled_rows >= 0")
         if self.distill_hidden_weight < 0:
             raise ValueError(f"distill_hidden_weight must be >= 0, got {self.distill_hidden_weight}")
+        if not 0 <= self.average_weights_from < 1:
+            raise ValueError(f"average_weights_from must be in [0, 1), got {self.average_weights_from}")
         from wenzhai.models.backends import BACKENDS
 
         if self.serve_backend not in BACKENDS:

@@ -31,6 +31,7 @@ from wenzhai.training.calibration import (
     fit_temperature,
 )
 from wenzhai.training.layers import keep_layers
+from wenzhai.training.weight_average import TailAverage
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +149,13 @@ def train(
         if args.distill_hidden_weight > 0:
             extra["teacher_model"] = AutoModelForSequenceClassification.from_pretrained(
                 args.teacher, use_safetensors=True).float()
+    callbacks: list[Any] = (
+        [EarlyStoppingCallback(early_stopping_patience=args.early_stopping_patience)]
+        if args.early_stopping_patience else []
+    )
+    averager = TailAverage(args.average_weights_from) if args.average_weights_from else None
+    if averager is not None:
+        callbacks.append(averager)
     trainer = trainer_cls(
         **extra,
         model=model,
@@ -156,9 +164,7 @@ def train(
         eval_dataset=val_windows,
         data_collator=DataCollatorWithPadding(tokenizer),
         compute_metrics=compute_metrics,
-        callbacks=[EarlyStoppingCallback(early_stopping_patience=args.early_stopping_patience)]
-        if args.early_stopping_patience
-        else [],
+        callbacks=callbacks,
     )
     trainer.train()
     model = trainer.model.eval()
@@ -168,6 +174,10 @@ def train(
     )
     classifier = ThemeClassifier(model, tokenizer, settings, threads=args.threads)
     val_logits = classifier.logits(list(val_split["text"]))
+    averaging: dict[str, Any] | None = None
+    if averager is not None:
+        val_logits, averaging = keep_better_average(model, averager, classifier, list(val_split["text"]),
+                                                    val_labels, val_logits)
     temperature = fit_temperature(val_logits, val_labels)
     probs_before, probs_after = softmax(val_logits), softmax(val_logits, temperature)
     threshold, secondary_f1 = choose_secondary_threshold(
@@ -193,9 +203,45 @@ def train(
         "arguments": {**asdict(args), **{name: getattr(training_args, name) for name in REPORTED_TRAINING_FIELDS}},
         "log_history": trainer.state.log_history,
     }
+    if averaging is not None:
+        report["weight_average"] = averaging
     save_model(model, tokenizer, out, report)
     shutil.rmtree(trainer_args.output_dir, ignore_errors=True)
     return report
+
+
+def keep_better_average(
+    model: torch.nn.Module,
+    averager: TailAverage,
+    classifier: ThemeClassifier,
+    val_texts: list[str],
+    val_labels: np.ndarray,
+    best_logits: np.ndarray,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Swap the averaged weights into ``model`` when their validation macro-F1 beats the best checkpoint's.
+
+    Both are scored the way the report scores the model (segments, windows averaged). Returns the
+    validation logits of the weights kept and what was compared, for the training report.
+    """
+    best_state = {name: weight.detach().clone() for name, weight in model.named_parameters()}
+    averager.apply_to(model)
+    averaged_logits = classifier.logits(val_texts)
+    best_f1 = macro_f1(val_labels, best_logits.argmax(axis=1))
+    averaged_f1 = macro_f1(val_labels, averaged_logits.argmax(axis=1))
+    keep_average = averaged_f1 > best_f1
+    if not keep_average:
+        with torch.no_grad():
+            for name, weight in model.named_parameters():
+                weight.copy_(best_state[name])
+    summary = {
+        "from_fraction": averager.start_fraction,
+        "steps_averaged": averager.steps,
+        "validation_macro_f1_best_checkpoint": best_f1,
+        "validation_macro_f1_averaged": averaged_f1,
+        "kept": "averaged" if keep_average else "best checkpoint",
+    }
+    logger.info("weight average: %s", summary)
+    return (averaged_logits if keep_average else best_logits), summary
 
 
 def save_model(model: torch.nn.Module, tokenizer: Any, out: Path, report: dict[str, Any]) -> None:
@@ -221,6 +267,15 @@ def base_line(a: dict[str, Any]) -> str:
     return f"- Base encoder: `{a['encoder']}` (vocabulary trimmed: {a['trim_vocab']}; layers kept: {a['num_layers'] or 'all'})"
 
 
+def averaging_line(report: dict[str, Any]) -> str:
+    """The model card's line on tail averaging, when the run used it: which weights were kept, and why."""
+    w = report.get("weight_average")
+    if not w:
+        return ""
+    return (f"\n- weights: {w['kept']} (mean of the last {w['steps_averaged']} steps' weights: macro-F1 "
+            f"{w['validation_macro_f1_averaged']:.4f}; best checkpoint: {w['validation_macro_f1_best_checkpoint']:.4f})")
+
+
 def model_card(report: dict[str, Any]) -> str:
     a = report["arguments"]
     labels = "\n".join(f"| `{k}` | {v['zh']} | {v['about']} |" for k, v in THEMES.items())
@@ -243,7 +298,7 @@ calibrated probabilities and secondary themes.
   validation macro-F1 (ran {report['epochs_run']:.1f}), seed {a['seed']}, CPU, {report['train_seconds']} s.
 
 ## Validation (held-out articles of our own data)
-- macro-F1 {report['validation_macro_f1']:.4f}, accuracy {report['validation_accuracy']:.4f}
+- macro-F1 {report['validation_macro_f1']:.4f}, accuracy {report['validation_accuracy']:.4f}{averaging_line(report)}
 - temperature {report['temperature']:.3f}; ECE {report['ece_before']:.4f} before → {report['ece_after']:.4f} after scaling
 - secondary themes: calibrated probability ≥ {report['secondary_threshold']} (micro-F1 {report['secondary_f1_validation']:.3f} on validation)
 
