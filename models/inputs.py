@@ -8,6 +8,8 @@ from __future__ import annotations
 import unicodedata
 
 MAX_TEXT_CHARS = 200_000
+#: The longest headline a caller may pass beside a text (`title`): a few lines of heading, never an article.
+MAX_TITLE_CHARS = 500
 
 
 class InputError(ValueError):

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from wenzhai.models.inputs import MAX_TEXT_CHARS, InputError, check_text
+from wenzhai.models.inputs import MAX_TEXT_CHARS, MAX_TITLE_CHARS, InputError, check_text
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,15 @@ class Record:
     id: Any
     text: str | None = None
     error: str | None = None
+    title: str | None = None
 
 
-def parse_record(line: str, line_no: int) -> Record:
-    """Parse one JSONL line holding ``{"id", "text"}``; problems become an error record."""
+def parse_record(line: str, line_no: int, with_title: bool = False) -> Record:
+    """Parse one JSONL line holding ``{"id", "text"}``; problems become an error record.
+
+    ``with_title``: also read an optional ``"title"`` (the text's headline, for the summariser);
+    absent or null means none.
+    """
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -38,4 +43,10 @@ def parse_record(line: str, line_no: int) -> Record:
         text = check_text(obj["text"], field="text")
     except InputError as exc:
         return Record(id=rid, error=f"line {line_no}: {exc}")
-    return Record(id=rid, text=text)
+    title = obj.get("title") if with_title else None
+    if title is not None:
+        try:
+            title = check_text(title, field="title", max_chars=MAX_TITLE_CHARS)
+        except InputError as exc:
+            return Record(id=rid, error=f"line {line_no}: {exc} (the headline, or leave it out)")
+    return Record(id=rid, text=text, title=title)

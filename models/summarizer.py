@@ -33,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 
 from wenzhai.models.centrality import directed_centrality, position_prior, rescale
-from wenzhai.models.inputs import check_text
+from wenzhai.models.inputs import MAX_TITLE_CHARS, check_text
 from wenzhai.models.keywords import DEFAULT_TOP_K, extract_keywords
 from wenzhai.models.lexical_similarity import bigram_cosine
 from wenzhai.models.results import DocumentSummary, SummarySentence
@@ -340,17 +340,22 @@ class Summarizer:
         return self._summarize(paragraphs, budget or Budget(), title)
 
     def document_summary(
-        self, text: str, budget: Budget | None = None, top_keywords: int = DEFAULT_TOP_K
+        self, text: str, budget: Budget | None = None, top_keywords: int = DEFAULT_TOP_K, title: str | None = None
     ) -> DocumentSummary:
         """Summary and keywords of raw text: what `wenzhai summarize` prints.
 
         Keywords come from the headings and body (not bylines or captions), as a short explanation
-        of what the summary is about.
+        of what the summary is about. ``title``: the article's headline when it travels apart from
+        the text (a feed's title field); the scorer reads it instead of the headings it finds above
+        the first body paragraph, and its words count for the keywords. It is never a summary sentence.
         """
         paragraphs = clean_page(check_text(text))
-        words = "\n".join(p.text for p in paragraphs if p.kind in ("heading", "body"))
+        if title is not None:
+            title = check_text(title, field="title", max_chars=MAX_TITLE_CHARS)
+        words = "\n".join([*([title] if title else []), *(p.text for p in paragraphs if p.kind in ("heading", "body"))])
         return DocumentSummary(
-            summary=self._summarize(paragraphs, budget or Budget()), keywords=extract_keywords(words, top_keywords)
+            summary=self._summarize(paragraphs, budget or Budget(), title),
+            keywords=extract_keywords(words, top_keywords),
         )
 
     def _summarize(

@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from wenzhai.models import results
-from wenzhai.models.inputs import MAX_TEXT_CHARS, InputError, check_text, json_type_name
+from wenzhai.models.inputs import MAX_TEXT_CHARS, MAX_TITLE_CHARS, InputError, check_text, json_type_name
 from wenzhai.models.keywords import DEFAULT_TOP_K, MAX_TOP_K
 from wenzhai.models.results import ThemePrediction
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget
@@ -63,6 +63,19 @@ Text = Annotated[
         "character. Control characters other than line breaks and tabs are read as spaces (spans "
         "still count them).",
         json_schema_extra={"example": EXAMPLE_TEXT},
+    ),
+    AfterValidator(_analysable),
+]
+
+Title = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_TITLE_CHARS,
+        description=f"The article's headline when it comes apart from `text`, 1 to {MAX_TITLE_CHARS} characters: "
+        "the scorer reads it (instead of the headings above the first body paragraph) and its words count "
+        "for the keywords; it is never a summary sentence. Leave it out when there is none.",
+        json_schema_extra={"example": "乡村建设的新路子"},
     ),
     AfterValidator(_analysable),
 ]
@@ -121,6 +134,7 @@ class SummarizeRequest(_Request):
     model_config = ConfigDict(json_schema_extra={"example": {"text": EXAMPLE_TEXT, "max_sentences": 2}})
 
     text: Text
+    title: Title | None = None
     max_sentences: int | None = Field(
         None, ge=1, le=LIMITS.max_summary_sentences,
         description=f"Most sentences in the summary, 1 to {LIMITS.max_summary_sentences}.",

@@ -221,18 +221,19 @@ class Wenzhai:
         self,
         ctx: bentoml.Context,
         text: str,
+        title: str | None = None,
         max_sentences: int | None = None,
         max_chars: int | None = None,
         ratio: float | None = None,
         keywords: int = 8,
     ) -> SummarizeResponse | JSONResponse:
-        """Extractive summary (and keywords) of one text, limited by sentences, characters or a ratio
-        (default 3 sentences): the JSON of `wenzhai summarize`."""
+        """Extractive summary (and keywords) of one text, optionally under its headline (`title`), limited
+        by sentences, characters or a ratio (default 3 sentences): the JSON of `wenzhai summarize`."""
         budget = Budget(max_sentences=max_sentences, max_chars=max_chars, ratio=ratio)  # checked by the schema
         summarizer = STATE.pipeline.summarizer
         with running(request_budget(ctx)):
             result = guarded(
-                "/summarize", "validation", lambda: summarizer.document_summary(text, budget, top_keywords=keywords)
+                "/summarize", "validation", lambda: summarizer.document_summary(text, budget, top_keywords=keywords, title=title)
             )
         if isinstance(result, Failed):
             return result.response(ctx)

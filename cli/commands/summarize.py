@@ -1,8 +1,9 @@
 """`wenzhai summarize`: extractive summary and keywords of one text, or of JSONL rows.
 
 One text: prints ``{"summary": [{"text", "score", "span"}], "keywords": [...]}``.
-``--jsonl``: reads ``{"id", "text"}`` lines and writes ``{"id", "summary", "keywords"}`` lines in
-order; a bad line becomes ``{"id", "error"}`` and the rest go on.
+``--jsonl``: reads ``{"id", "text"}`` lines (optionally ``"title"``: the headline, which the scorer
+reads) and writes ``{"id", "summary", "keywords"}`` lines in order; a bad line becomes
+``{"id", "error"}`` and the rest go on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 
 from wenzhai.cli.commands import UsageError
 from wenzhai.cli.commands.io import read_input
+from wenzhai.models.inputs import MAX_TITLE_CHARS
 from wenzhai.models.keywords import DEFAULT_TOP_K, MAX_TOP_K
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget, check_summary_sentences
 
@@ -46,7 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="encoder layers used for sentence similarity (default: the tuned depth)")
     p.add_argument("--keywords", type=int, default=DEFAULT_TOP_K, metavar="N",
                    help=f"number of keywords, 1 to {MAX_TOP_K} (default {DEFAULT_TOP_K})")
-    p.add_argument("--jsonl", action="store_true", help='input is JSONL {"id", "text"}; output one line per row')
+    p.add_argument("--jsonl", action="store_true",
+                   help='input is JSONL {"id", "text"} with an optional "title" (the headline, 1 to '
+                   f'{MAX_TITLE_CHARS} characters, read by the scorer); output one line per row')
     p.add_argument("--indent", type=int, default=None, help="pretty-print the JSON (not with --jsonl)")
     p.set_defaults(handler=run)
 
@@ -93,10 +97,11 @@ def run(args: argparse.Namespace) -> int:
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
             continue
-        record = parse_record(line, number)
+        record = parse_record(line, number, with_title=True)
         if record.error is not None:
             row = {"id": record.id, "error": record.error}
         else:
-            row = {"id": record.id, **to_json(summarizer.document_summary(record.text, budget, top_keywords=args.keywords))}
+            result = summarizer.document_summary(record.text, budget, top_keywords=args.keywords, title=record.title)
+            row = {"id": record.id, **to_json(result)}
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     return 0

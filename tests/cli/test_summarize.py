@@ -116,3 +116,21 @@ def test_without_a_model_the_cli_falls_back_to_the_e5_encoder(monkeypatch):
     monkeypatch.setattr(Summarizer, "from_encoder", classmethod(lambda cls, m, t, layers: calls.append((m, layers))))
     load_summarizer(argparse.Namespace(model=None, encoder=None, layers=None))
     assert calls == [(DEFAULT_ENCODER, DEFAULT_LAYERS)]
+
+
+def test_summarize_jsonl_reads_an_optional_title_and_names_a_bad_one(capsys, tmp_path, tiny_encoder_dir):
+    body = TEXT.split("\n\n", 1)[1]
+    lines = [
+        json.dumps({"id": "titled", "text": body, "title": "乡村建设的新路子"}, ensure_ascii=False),
+        json.dumps({"id": "bad", "text": body, "title": 7}),
+        json.dumps({"id": "none", "text": body, "title": None}, ensure_ascii=False),
+        json.dumps({"id": "long", "text": body, "title": "题" * 501}, ensure_ascii=False),
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "summarize", path, "--jsonl", "--encoder", tiny_encoder_dir, "--max-sentences", 2)
+    assert code == 0, err
+    titled, bad, untitled, long = (json.loads(line) for line in out.splitlines())
+    assert len(titled["summary"]) == 2 and "新路子" in titled["keywords"] and "新路子" not in untitled["keywords"]
+    assert bad == {"id": "bad", "error": "line 2: title: expected a string, got an integer (the headline, or leave it out)"}
+    assert long["error"] == "line 4: title: 501 characters is over the limit of 500 (the headline, or leave it out)"

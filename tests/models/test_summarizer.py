@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wenzhai.models.centrality import directed_centrality, edge_weights, position_prior, rescale
+from wenzhai.models.inputs import InputError
 from wenzhai.models.keywords import extract_keywords, segment_and_page_keywords
 from wenzhai.models.lexical_similarity import bigram_cosine, char_bigrams
 from wenzhai.models.sentence_embedder import EmbedderSettings, EncoderEmbedder, LowerLayers
@@ -419,3 +420,25 @@ def test_a_lone_candidate_scores_one_not_zero(summarizer):
     text = "村里修好了水泥路，农民种植的蔬菜可以直接运到城里销售，村民收入逐年增加。好。对。"
     summary = summarizer.summarize(text)
     assert [s.score for s in summary] == [1.0]
+
+
+def test_a_title_given_apart_is_read_by_the_scorer_and_counts_for_keywords(summarizer, monkeypatch):
+    text = "浙江实施“千万工程”二十年。乡村人居环境显著改善。农民收入持续增长。村集体经济不断壮大。"
+    title = "电子证照便民服务"
+    seen: list[str] = []
+    score = summarizer.score_candidates
+
+    def spy(candidates, *args, title="", **kwargs):
+        seen.append(title)
+        return score(candidates, *args, title=title, **kwargs)
+
+    monkeypatch.setattr(summarizer, "score_candidates", spy)
+    with_title = summarizer.document_summary(text, Budget(max_sentences=2), top_keywords=50, title=title)
+    assert seen == [title]
+    assert with_title.summary == summarizer.summarize_paragraphs(clean_page(text), Budget(max_sentences=2), title=title)
+    assert all(item.text in text for item in with_title.summary)  # the title is never a summary sentence
+    assert any(word in title and word not in text for word in with_title.keywords)
+    without = summarizer.document_summary(text, Budget(max_sentences=2), top_keywords=50)
+    assert seen[-1] == "" and not any(word in title and word not in text for word in without.keywords)
+    with pytest.raises(InputError, match="title: is empty"):
+        summarizer.document_summary(text, title="  ")

@@ -140,3 +140,18 @@ def test_every_route_sends_utf8(path: str, body: dict[str, Any], client: httpx.C
     raw.decode("utf-8")  # valid UTF-8
     if path != "/tag":  # /tag answers labels and numbers only
         assert "村".encode() in raw
+
+
+def test_summarize_under_a_title_gives_the_same_json(client: httpx.Client, tiny_classifier_dir: Path,
+                                                     tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    row = json.dumps({"id": "p", "text": PAGE, "title": "乡村振兴新气象"}, ensure_ascii=False)
+    args = ["summarize", write(tmp_path, "rows.jsonl", row + "\n"), "--jsonl", "--model", str(tiny_classifier_dir)]
+    code, out, err = run_cli(capsys, args)
+    assert code == 0, err
+    cli = json.loads(out)
+    assert cli.pop("id") == "p"
+    answer = client.post("/summarize", json={"text": PAGE, "title": "乡村振兴新气象"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == cli
+    bad = client.post("/summarize", json={"text": PAGE, "title": "   "})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "title"
