@@ -71,48 +71,51 @@ class ScorerSpec:
             from wenzhai.models.loading import load_pipeline
 
             pipeline = load_pipeline(self.model or "none", threads=self.threads)
-            return Scorer(self.mode, lambda text: to_json(pipeline.analyze(text, summary_sentences=n)))
+            return Scorer(self.mode, lambda row: to_json(pipeline.analyze(row.text, summary_sentences=n)))
         if self.mode == "tag":
             from wenzhai.models.loading import load_classifier
 
             predict = load_classifier(self.model, threads=self.threads).predict
-            return Scorer(self.mode, lambda text: to_json(predict([text])[0]), many=lambda texts: to_json(predict(texts)))
+            return Scorer(self.mode, lambda row: to_json(predict([row.text])[0]),
+                          many=lambda rows: to_json(predict([row.text for row in rows])))
         from wenzhai.models.loading import load_summarizer
 
         summarizer = load_summarizer(self.model, threads=self.threads)
         budget = Budget(max_sentences=n)
-        return Scorer(self.mode, lambda text: to_json(summarizer.document_summary(text, budget)))
+        return Scorer(self.mode, lambda row: to_json(summarizer.document_summary(row.text, budget, title=row.title)))
 
 
 class Scorer:
-    """A loaded model behind one mode: texts in, one result dict (or an error message) per text out.
+    """A loaded model behind one mode: valid rows in, one result dict (or an error message) per row out.
 
-    ``one`` scores a single text; ``many``, when the model batches well (the classifier), scores a
-    whole batch at once, falling back to ``one`` per text if the batch fails so only the failing
-    row becomes an error row.
+    ``one`` scores a single row; ``many``, when the model batches well (the classifier), scores a
+    whole batch at once, falling back to ``one`` per row if the batch fails so only the failing
+    row becomes an error row. In ``summarize`` mode a row's optional ``title`` (its headline) is
+    read too, as `wenzhai summarize --jsonl` reads it.
     """
 
     def __init__(
         self,
         mode: str,
-        one: Callable[[str], dict[str, Any]],
-        many: Callable[[list[str]], list[dict[str, Any]]] | None = None,
+        one: Callable[[Record], dict[str, Any]],
+        many: Callable[[list[Record]], list[dict[str, Any]]] | None = None,
     ) -> None:
         self.mode = mode
         self.one = one
         self.many = many
+        self.reads_title = mode == "summarize"
 
-    def score(self, texts: list[str]) -> list[dict[str, Any] | str]:
-        if self.many is not None and texts:
+    def score(self, rows: list[Record]) -> list[dict[str, Any] | str]:
+        if self.many is not None and rows:
             try:
-                return list(self.many(texts))
+                return list(self.many(rows))
             except Exception:  # isolate the failing row(s) below instead of losing the batch
                 pass
-        return [self._score_one(text) for text in texts]
+        return [self._score_one(row) for row in rows]
 
-    def _score_one(self, text: str) -> dict[str, Any] | str:
+    def _score_one(self, row: Record) -> dict[str, Any] | str:
         try:
-            return self.one(text)
+            return self.one(row)
         except Exception as exc:  # one unprocessable document must not stop an archive run
             return f"{self.mode} failed: {type(exc).__name__}: {exc}"
 
@@ -126,7 +129,8 @@ def process_rows(scorer: Scorer, rows: list[RawRow], done: Container[tuple[str, 
     records: list[tuple[RawRow, Record]] = []
     outcomes: list[Outcome | None] = []
     for raw in rows:
-        record = Record(id=None, error=raw.problem) if raw.problem else parse_record(raw.line or "", raw.row_no)
+        record = (Record(id=None, error=raw.problem) if raw.problem
+                  else parse_record(raw.line or "", raw.row_no, with_title=scorer.reads_title))
         if row_key(record.id, raw.source) in done:
             outcomes.append(Outcome(SKIPPED, ""))
         elif record.error is not None:
@@ -134,7 +138,7 @@ def process_rows(scorer: Scorer, rows: list[RawRow], done: Container[tuple[str, 
         else:
             outcomes.append(None)
             records.append((raw, record))
-    results = iter(scorer.score([record.text or "" for _, record in records]))
+    results = iter(scorer.score([record for _, record in records]))
     pending = iter(records)
     for i, outcome in enumerate(outcomes):
         if outcome is not None:

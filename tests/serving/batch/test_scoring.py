@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from wenzhai.models.records import Record
 from wenzhai.serving.batch.scoring import ERROR, OK, SKIPPED, Scorer, ScorerSpec, process_rows, row_key
 from wenzhai.serving.batch.sources import RawRow
 
@@ -15,15 +16,15 @@ def raw(n: int, obj) -> RawRow:
 
 
 def length_scorer(fail_on: str | None = None, batch_fails: bool = False) -> Scorer:
-    def one(text: str) -> dict:
-        if text == fail_on:
+    def one(row: Record) -> dict:
+        if row.text == fail_on:
             raise RuntimeError("boom")
-        return {"chars": len(text)}
+        return {"chars": len(row.text)}
 
-    def many(texts: list[str]) -> list[dict]:
-        if batch_fails or fail_on in texts:
+    def many(rows: list[Record]) -> list[dict]:
+        if batch_fails or fail_on in [row.text for row in rows]:
             raise RuntimeError("batch boom")
-        return [{"chars": len(t)} for t in texts]
+        return [{"chars": len(row.text)} for row in rows]
 
     return Scorer("tag", one, many=many)
 
@@ -61,6 +62,22 @@ def test_a_failing_row_in_a_batch_becomes_one_error_row_and_the_others_survive()
 def test_batch_failure_falls_back_to_rows_one_by_one():
     outcomes = process_rows(length_scorer(batch_fails=True), [raw(1, {"id": "a", "text": "甲"})], set())
     assert [o.status for o in outcomes] == [OK]
+
+
+def test_summarize_rows_carry_their_title_and_a_bad_one_is_an_error_row():
+    seen: list[tuple[str, str | None]] = []
+
+    def one(row: Record) -> dict:
+        seen.append((row.text, row.title))
+        return {"chars": len(row.text)}
+
+    rows = [raw(1, {"id": "a", "text": "乡村", "title": "新路子"}), raw(2, {"id": "b", "text": "治理", "title": ""}),
+            raw(3, {"id": "c", "text": "证照"})]
+    outcomes = process_rows(Scorer("summarize", one), rows, set())
+    assert [o.status for o in outcomes] == [OK, ERROR, OK] and seen == [("乡村", "新路子"), ("证照", None)]
+    assert "title: is empty" in json.loads(outcomes[1].line)["error"]
+    tagged = process_rows(length_scorer(), [raw(1, {"id": "a", "text": "乡村", "title": ""})], set())
+    assert [o.status for o in tagged] == [OK]  # tag rows never read a title
 
 
 @pytest.mark.parametrize(
