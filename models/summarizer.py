@@ -352,7 +352,8 @@ class Summarizer:
         paragraphs = clean_page(check_text(text))
         if title is not None:
             title = check_text(title, field="title", max_chars=MAX_TITLE_CHARS)
-        words = "\n".join([*([title] if title else []), *(p.text for p in paragraphs if p.kind in ("heading", "body"))])
+        headline = [title] if title else []
+        words = "\n".join(headline + [p.text for p in paragraphs if p.kind in ("heading", "body")])
         return DocumentSummary(
             summary=self._summarize(paragraphs, budget or Budget(), title),
             keywords=extract_keywords(words, top_keywords),

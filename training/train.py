@@ -31,7 +31,7 @@ from wenzhai.training.calibration import (
     fit_temperature,
 )
 from wenzhai.training.layers import keep_layers
-from wenzhai.training.weight_average import TailAverage
+from wenzhai.training.weight_average import TailAverage, copy_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -230,9 +230,7 @@ def keep_better_average(
     averaged_f1 = macro_f1(val_labels, averaged_logits.argmax(axis=1))
     keep_average = averaged_f1 > best_f1
     if not keep_average:
-        with torch.no_grad():
-            for name, weight in model.named_parameters():
-                weight.copy_(best_state[name])
+        copy_parameters(model, best_state)
     summary = {
         "from_fraction": averager.start_fraction,
         "steps_averaged": averager.steps,

@@ -45,6 +45,11 @@ class TailAverage(TrainerCallback):
         """Write the averaged weights into ``model`` (same architecture); an error before any step was averaged."""
         if not self.mean:
             raise RuntimeError("no weights were averaged (training ended before the averaging started)")
-        with torch.no_grad():
-            for name, weight in model.named_parameters():
-                weight.copy_(self.mean[name].to(weight.dtype))
+        copy_parameters(model, self.mean)
+
+
+def copy_parameters(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> None:
+    """Overwrite every trainable weight of ``model`` in place with ``state``'s tensor of the same name."""
+    with torch.no_grad():
+        for name, weight in model.named_parameters():
+            weight.copy_(state[name].to(weight.dtype))

@@ -103,7 +103,11 @@ class Scorer:
         self.mode = mode
         self.one = one
         self.many = many
-        self.reads_title = mode == "summarize"
+
+    @property
+    def reads_title(self) -> bool:
+        """Whether rows are parsed with their optional headline: only summaries read one."""
+        return self.mode == "summarize"
 
     def score(self, rows: list[Record]) -> list[dict[str, Any] | str]:
         if self.many is not None and rows:
