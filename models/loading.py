@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wenzhai.models.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from wenzhai.models.summarizer import SummarizerConfig
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_MODEL_DIR = PACKAGE_DIR / "default"
@@ -47,15 +51,15 @@ def load_classifier(
 
 
 def load_summarizer(
-    model: str | os.PathLike[str] | None = None, threads: int | None = None, layers: int | None = None
+    model: str | os.PathLike[str] | None = None, threads: int | None = None, layers: int | None = None,
+    config: SummarizerConfig | None = None,
 ):
     """The summariser that reads sentences with the theme model's own encoder (one model in memory)."""
     from wenzhai.models.summarizer import DEFAULT_LAYERS, Summarizer
 
     return Summarizer.from_classifier(
-        load_classifier(model, threads=threads), layers=DEFAULT_LAYERS if layers is None else layers
+        load_classifier(model, threads=threads), layers=DEFAULT_LAYERS if layers is None else layers, config=config
     )
-
 
 def load_pipeline(
     model: str | os.PathLike[str] | None = None, threads: int | None = None, backend: str | None = None

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from wenzhai.cli.commands import UsageError
+from wenzhai.cli.commands.summarize import add_summarizer_arguments
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,10 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "sentences; the table shows every system's median length)")
     p.add_argument("--title", action="store_true",
                    help="also score ours reading each row's title as the text's headline (the baselines never do)")
-    source = p.add_mutually_exclusive_group()
-    source.add_argument("--model", default=None, metavar="DIR", help="theme model whose encoder to use")
-    source.add_argument("--encoder", default=None, metavar="SPEC", help="sentence encoder instead of a theme model")
-    p.add_argument("--layers", type=int, default=None, metavar="K", help="encoder layers for sentence vectors")
+    add_summarizer_arguments(p)
     p.add_argument("--samples", type=int, default=2000, help="bootstrap resamples (default 2000)")
     p.add_argument("--with-centrality", action="store_true",
                    help="also score the unsupervised centrality scorer (the previous default)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from wenzhai.cli.commands import UsageError
 from wenzhai.cli.commands.io import read_input
@@ -34,6 +35,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     budget.add_argument(
         "--ratio", type=float, metavar="R", help="at most R (0 < R <= 1) of the body text's characters"
     )
+    add_summarizer_arguments(p)
+    p.add_argument("--keywords", type=int, default=DEFAULT_TOP_K, metavar="N",
+                   help=f"number of keywords, 1 to {MAX_TOP_K} (default {DEFAULT_TOP_K})")
+    p.add_argument("--jsonl", action="store_true",
+                   help='input is JSONL {"id", "text"} with an optional "title" (the headline, 1 to '
+                   f'{MAX_TITLE_CHARS} characters, read by the scorer); output one line per row')
+    p.add_argument("--indent", type=int, default=None, help="pretty-print the JSON (not with --jsonl)")
+    p.set_defaults(handler=run)
+
+
+def add_summarizer_arguments(p: argparse.ArgumentParser) -> None:
+    """--model | --encoder, --layers and --scorer: which summariser reads the text (summarize and
+    evaluate-summaries take the same ones)."""
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--model", default=None, metavar="DIR",
@@ -46,13 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--layers", type=int, default=None, metavar="K",
                    help="encoder layers used for sentence similarity (default: the tuned depth)")
-    p.add_argument("--keywords", type=int, default=DEFAULT_TOP_K, metavar="N",
-                   help=f"number of keywords, 1 to {MAX_TOP_K} (default {DEFAULT_TOP_K})")
-    p.add_argument("--jsonl", action="store_true",
-                   help='input is JSONL {"id", "text"} with an optional "title" (the headline, 1 to '
-                   f'{MAX_TITLE_CHARS} characters, read by the scorer); output one line per row')
-    p.add_argument("--indent", type=int, default=None, help="pretty-print the JSON (not with --jsonl)")
-    p.set_defaults(handler=run)
+    p.add_argument("--scorer", default=None, metavar="FILE",
+                   help="weights of the learned sentence scorer (JSON written by "
+                   "`python -m wenzhai.training.summary_scorer_train`; default: the shipped ones)")
 
 
 def _budget(args: argparse.Namespace) -> Budget:
@@ -66,19 +76,35 @@ def _budget(args: argparse.Namespace) -> Budget:
 
 
 def load_summarizer(args: argparse.Namespace):
-    """From --model (a theme model's encoder), --encoder, the installed default model, or e5."""
+    """From --model (a theme model's encoder), --encoder, the installed default model, or e5; with
+    --scorer's weights when given."""
     from wenzhai.models.loading import default_model_dir, load_summarizer
-    from wenzhai.models.summarizer import DEFAULT_ENCODER, DEFAULT_LAYERS, Summarizer
+    from wenzhai.models.summarizer import DEFAULT_ENCODER, DEFAULT_LAYERS, Summarizer, SummarizerConfig
 
     layers = DEFAULT_LAYERS if args.layers is None else args.layers
     if layers < 0:
         raise UsageError(f"--layers must be >= 0, got {layers}")
+    config = SummarizerConfig(scorer_path=check_scorer_file(args.scorer))
     if args.encoder is None and (args.model is not None or default_model_dir() is not None):
-        return load_summarizer(args.model, layers=layers)
+        return load_summarizer(args.model, layers=layers, config=config)
     from wenzhai.training.encoders import load_encoder
 
-    return Summarizer.from_encoder(*load_encoder(args.encoder or DEFAULT_ENCODER), layers=layers)
+    return Summarizer.from_encoder(*load_encoder(args.encoder or DEFAULT_ENCODER), layers=layers, config=config)
 
+
+def check_scorer_file(path: str | None) -> str | None:
+    """``path`` if it holds scorer weights this code can use (None passes: the shipped weights)."""
+    if path is None:
+        return None
+    from wenzhai.models.summary_scorer import SentenceScorer
+
+    if not Path(path).is_file():
+        raise UsageError(f"--scorer: {path} does not exist (a JSON file of sentence-scorer weights)")
+    try:
+        SentenceScorer.load(path)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"--scorer: {path} is not usable sentence-scorer weights ({exc})") from None
+    return path
 
 def run(args: argparse.Namespace) -> int:
     from wenzhai.models.records import parse_record

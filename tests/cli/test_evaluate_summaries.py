@@ -39,3 +39,12 @@ def test_bad_arguments_are_one_line_errors(capsys, tmp_path, tiny_encoder_dir):
     assert code == 2 and "field 'summary'" in err
     code = main(["evaluate-summaries", "--data", str(bad), "--max-sentences", "0"])
     assert code == 2 and "--max-sentences" in capsys.readouterr().err
+
+
+def test_scorer_option_is_checked(capsys, tmp_path, tiny_encoder_dir):
+    data = tmp_path / "dev.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS), encoding="utf-8")
+    code = main(["evaluate-summaries", "--data", str(data), "--encoder", str(tiny_encoder_dir),
+                 "--scorer", str(tmp_path / "none.json")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--scorer" in err and err.count("\n") == 1

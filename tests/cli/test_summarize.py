@@ -113,9 +113,9 @@ def test_without_a_model_the_cli_falls_back_to_the_e5_encoder(monkeypatch):
     calls = []
     monkeypatch.setattr(loading, "default_model_dir", lambda: None)
     monkeypatch.setattr(encoders, "load_encoder", lambda spec: (spec, "tokenizer"))
-    monkeypatch.setattr(Summarizer, "from_encoder", classmethod(lambda cls, m, t, layers: calls.append((m, layers))))
-    load_summarizer(argparse.Namespace(model=None, encoder=None, layers=None))
-    assert calls == [(DEFAULT_ENCODER, DEFAULT_LAYERS)]
+    monkeypatch.setattr(Summarizer, "from_encoder", classmethod(lambda cls, m, t, layers, config: calls.append((m, layers, config.scorer_path))))
+    load_summarizer(argparse.Namespace(model=None, encoder=None, layers=None, scorer=None))
+    assert calls == [(DEFAULT_ENCODER, DEFAULT_LAYERS, None)]
 
 
 def test_summarize_jsonl_reads_an_optional_title_and_names_a_bad_one(capsys, tmp_path, tiny_encoder_dir):
@@ -134,3 +134,39 @@ def test_summarize_jsonl_reads_an_optional_title_and_names_a_bad_one(capsys, tmp
     assert len(titled["summary"]) == 2 and "新路子" in titled["keywords"] and "新路子" not in untitled["keywords"]
     assert bad == {"id": "bad", "error": "line 2: title: expected a string, got an integer (the headline, or leave it out)"}
     assert long["error"] == "line 4: title: 501 characters is over the limit of 500 (the headline, or leave it out)"
+
+
+def _length_scorer(path, sign: float):
+    """Scorer weights that rank sentences by length alone: longest first (sign +1) or shortest first (-1)."""
+    import numpy as np
+
+    from wenzhai.models.summary_scorer import FEATURE_NAMES, SentenceScorer
+
+    weights = np.array([sign if name == "log_chars" else 0.0 for name in FEATURE_NAMES])
+    scorer = SentenceScorer(FEATURE_NAMES, np.zeros(len(FEATURE_NAMES)), np.ones(len(FEATURE_NAMES)), (), (weights, 0.0))
+    path.write_text(json.dumps(scorer.to_dict()), encoding="utf-8")
+    return path
+
+
+def test_scorer_option_uses_the_given_weights(capsys, tmp_path, text_file, tiny_encoder_dir):
+    picked = {}
+    for sign in (1.0, -1.0):
+        scorer = _length_scorer(tmp_path / f"scorer{sign:+.0f}.json", sign)
+        code, out, err = run_cli(capsys, "summarize", text_file, "--encoder", tiny_encoder_dir, "--max-sentences", 1,
+                                 "--scorer", scorer)
+        assert code == 0, err
+        picked[sign] = json.loads(out)["summary"][0]["text"]
+    body = [s + "。" for s in TEXT.split("\n\n")[1].strip().split("。") if s]
+    assert picked[1.0] == max(body, key=len)
+    assert picked[-1.0] == min(body, key=len)
+
+
+def test_scorer_option_errors_name_the_option(capsys, tmp_path, text_file, tiny_encoder_dir):
+    code, out, err = run_cli(capsys, "summarize", text_file, "--encoder", tiny_encoder_dir,
+                             "--scorer", tmp_path / "missing.json")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--scorer" in err and "does not exist" in err
+    for content in ("not json", json.dumps({"features": ["made_up"]})):
+        bad = tmp_path / "bad.json"
+        bad.write_text(content, encoding="utf-8")
+        code, out, err = run_cli(capsys, "summarize", text_file, "--encoder", tiny_encoder_dir, "--scorer", bad)
+        assert code == 2 and out == "" and err.count("\n") == 1 and "not usable sentence-scorer weights" in err
