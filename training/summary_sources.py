@@ -191,6 +191,38 @@ def sample(items: Iterable[TitledText], limit: int, seed: int) -> list[TitledTex
 
 REFERENCES = ("title", "lead", "both")
 
+#: Summaries our readers wrote for corpus articles (ids and summaries only: the articles stay in the corpora).
+READ_SUMMARIES = Path(__file__).resolve().parents[1] / "data" / "summaries" / "read.jsonl"
+#: Each read id's corpus: its prefix → the source name its documents carry.
+READ_SOURCES = {"tv-": "read-tv", "pd1998-": "read-pd1998"}
+
+
+def read_summaries(shared: Path, path: Path = READ_SUMMARIES) -> list[TitledText]:
+    """Articles with a summary one of our readers wrote for them (`data/summaries/read.jsonl`).
+
+    Each row is ``{"id", "summary", "reader"}``; the id names a TV-news item (``tv-YYYYMMDD#k``) or a
+    People's Daily article (``pd1998-L<headline line>``) as `tv_news` and `pd1998_articles` number
+    them, and the article's text is read from ``shared``'s corpora. These summaries follow the brief in
+    `data/summaries/reading-brief.md`: two sentences of a main point and its key facts, the kind of
+    summary our users want, which headlines and lead paragraphs only approximate. An id that names
+    no article is an error (the corpora are not the ones the summaries were written for).
+    """
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    corpora = shared / "corpora"
+    articles: dict[str, TitledText] = {}
+    if any(r["id"].startswith("tv-") for r in rows):
+        articles.update((d.id, d) for d in tv_news(corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz", 0))
+    if any(r["id"].startswith("pd1998-") for r in rows):
+        articles.update((d.id, d) for d in pd1998_articles(corpora / "pd199801" / "pd199801_plain.txt", 0))
+    docs = []
+    for row in rows:
+        article = articles.get(row["id"])
+        source = next((name for prefix, name in READ_SOURCES.items() if row["id"].startswith(prefix)), None)
+        if article is None or source is None:
+            raise ValueError(f"{path}: id {row['id']!r} names no article of the corpora under {corpora}")
+        docs.append(TitledText(f"read-{row['id']}", source, article.text, row["summary"], article.reference))
+    return docs
+
 
 def distant_documents(
     shared: Path, per_source: int, seed: int = 0, exclude: DevOverlap | None = None, references: str = "title"

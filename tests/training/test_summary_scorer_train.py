@@ -12,11 +12,14 @@ from wenzhai.models.summary_scorer import FEATURE_NAMES, SentenceScorer
 from wenzhai.training.summary_rouge import make_scorer
 from wenzhai.training.summary_scorer_train import (
     ENSEMBLE_SIZE,
+    READ_VALIDATION_SHARE,
     VARIANTS,
     build_examples,
     fit,
+    held_out,
     is_validation,
     reads_title,
+    selection_key,
     sentence_labels,
     validation_table,
 )
@@ -85,3 +88,34 @@ def test_the_ensemble_scores_the_mean_of_its_seeded_members(tmp_path):
     assert ensemble.hidden[0][0].shape[1] == sum(m.hidden[0][0].shape[1] for m in members)
     x = np.vstack([e.features for e in examples[:5]])
     np.testing.assert_allclose(ensemble(x), np.mean([m(x) for m in members], axis=0), atol=1e-9)
+
+
+def read_corpus() -> list[TitledText]:
+    """The corpus above as read-summary documents: the reference names the fourth sentence's point."""
+    return [TitledText(d.id.replace("tv-", "read-tv-"), "read-tv", d.text, "专家表示还要继续努力。", d.reference)
+            for d in corpus()]
+
+
+def test_read_summaries_are_held_out_at_their_own_share():
+    docs = [TitledText(f"read-tv-{i}", "read-tv", "正文。", "摘要。") for i in range(3000)]
+    share = np.mean([held_out(d) for d in docs])
+    assert abs(share - READ_VALIDATION_SHARE) < 0.03
+    assert held_out(TitledText("tv-1", "tv-news", "正文。", "标题")) == is_validation("tv-1")
+
+
+def test_read_weight_moves_the_fit_and_read_mean_picks_the_variant(tmp_path):
+    distant = build_examples(corpus(), bag_of_chars, "bag", tmp_path)
+    read = build_examples(read_corpus(), bag_of_chars, "bag", tmp_path)
+    assert all(e.labels.argmax() == 3 for e in read)
+    examples = distant + read
+    plain, weighted = fit("linear", examples), fit("linear", examples, read_weight=20.0)
+    x = np.vstack([e.features for e in read])
+    assert not np.allclose(plain(x), weighted(x))
+    # weighted towards the read documents, the fourth sentence wins there more often
+    wins = {name: np.mean([m(e.features).argmax() == 3 for e in read]) for name, m in
+            (("plain", plain), ("weighted", weighted))}
+    assert wins["weighted"] >= wins["plain"]
+    table = validation_table({"plain": plain, "weighted": weighted}, examples)
+    assert "read-tv 3 sentences" in table["plain"] and "read mean" in table["weighted"]
+    assert selection_key(table) == "read mean"
+    assert selection_key(validation_table({"plain": plain}, distant)) == "mean"

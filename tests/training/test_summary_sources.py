@@ -17,6 +17,7 @@ from wenzhai.training.summary_sources import (
     lcsts,
     pd1998_articles,
     pd1998_leads,
+    read_summaries,
     tv_news,
     tv_news_leads,
 )
@@ -126,3 +127,43 @@ def test_no_distant_document_comes_from_the_dev_articles(shared_dir):
             first = int(doc.id.split("-L")[1])
             assert not any(a <= first <= b for a, b in DEV_PD1998_LINES)
     assert not [d.id for d in docs if windows(d.text) or windows(d.reference)]
+
+
+def _tiny_shared(tmp_path):
+    """A shared folder with one TV-news item and one People's Daily article."""
+    tv = tmp_path / "corpora" / "tv-news-transcripts"
+    tv.mkdir(parents=True)
+    with gzip.open(tv / "tv_news_articles.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write(json.dumps({"id": "20240101#1", "date": "20240101", "title": "普通的一天", "paras": [BODY]},
+                             ensure_ascii=False))
+    pd = tmp_path / "corpora" / "pd199801"
+    pd.mkdir(parents=True)
+    (pd / "pd199801_plain.txt").write_text("\n".join(["一篇文章的标题", BODY]), encoding="utf-8")
+    return tmp_path
+
+
+def test_read_summaries_take_their_articles_from_the_corpora(tmp_path):
+    shared = _tiny_shared(tmp_path)
+    read = tmp_path / "read.jsonl"
+    rows = [{"id": "tv-20240101#1", "summary": "电视新闻的摘要。", "reader": "r1"},
+            {"id": "pd1998-L1", "summary": "人民日报文章的摘要。", "reader": "r2"}]
+    read.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    docs = read_summaries(shared, read)
+    assert [(d.id, d.source, d.reference, d.headline) for d in docs] == [
+        ("read-tv-20240101#1", "read-tv", "电视新闻的摘要。", "普通的一天"),
+        ("read-pd1998-L1", "read-pd1998", "人民日报文章的摘要。", "一篇文章的标题"),
+    ]
+    assert docs[0].text == BODY
+    read.write_text(json.dumps({"id": "tv-20991231#9", "summary": "无此文章。", "reader": "r1"}), encoding="utf-8")
+    with pytest.raises(ValueError, match="names no article"):
+        read_summaries(shared, read)
+
+
+@pytest.mark.shared
+def test_committed_read_summaries_resolve_and_keep_clear_of_the_dev_set(shared_dir):
+    docs = read_summaries(shared_dir)
+    windows = dev_windows(shared_dir / "dev" / "summaries_dev.jsonl")
+    assert len(docs) >= 200 and {d.source for d in docs} == {"read-tv", "read-pd1998"}
+    assert len({d.id for d in docs}) == len(docs)
+    for doc in docs:
+        assert not windows(doc.text), doc.id

@@ -1,0 +1,169 @@
+"""Draw articles for our readers to summarise, and check the summaries they wrote (`data/summaries/read.jsonl`).
+
+    python -m wenzhai.training.summary_reads draw --shared ../shared --out DIR   # the reading batches
+    python -m wenzhai.training.summary_reads check --shared ../shared            # the data card's figures
+
+``draw`` writes ``batch_<k>.jsonl`` files of ``{"id", "title", "article"}`` (seeded: the same batches
+every time), long TV-news items and People's Daily articles, never from the dev set's days, lines
+or text. ``check`` prints, per source and overall, how many there are, their length (characters), the longest stretch
+each copies verbatim from its article (the brief asks for the reader's own wording), and every figure
+of a summary that its article lacks (the brief asks for nothing but the article's facts). Exits 1 when
+a summary breaks the brief's hard limits (`problems`), so the data card's figures come from a command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import unicodedata
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from wenzhai.training.summary_sources import (
+    BRIEFS_TITLE,
+    READ_SUMMARIES,
+    TitledText,
+    dev_windows,
+    pd1998_articles,
+    read_summaries,
+    tv_news,
+)
+
+#: Length limits (characters) of a read summary: the brief asks for 100–150; a little slack either side.
+SUMMARY_CHARS = (90, 170)
+#: The longest verbatim stretch a summary may copy (the brief: under about 20, lists of figures a bit longer).
+MAX_COPIED = 30
+
+
+def longest_copied(summary: str, article: str) -> int:
+    """Length of the longest stretch of ``summary`` that appears verbatim in ``article``."""
+    match = SequenceMatcher(None, summary, article, autojunk=False).find_longest_match(0, len(summary), 0, len(article))
+    return match.size
+
+
+CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def spelled_number(value: int) -> str:
+    """``value`` (0–9999) in positional Chinese numerals: 一百八十九, 一百零五, 二十四, 十七."""
+    if value < 10:
+        return CHINESE_DIGITS[value]
+    out, zero = "", False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = value // unit % 10
+        if digit:
+            out += ("零" if zero and out else "") + CHINESE_DIGITS[digit] + name
+            zero = False
+        else:
+            zero = True
+    return out[1:] if out.startswith("一十") else out
+
+
+def chinese_forms(figure: str) -> set[str]:
+    """How an article may spell ``figure`` in Chinese numerals: digit by digit (一九九五, with 〇 or
+    零) and, below 10,000, positionally (一百八十九, 二十, 十七)."""
+    forms = set()
+    if figure.isdigit():
+        spelled = "".join(CHINESE_DIGITS[int(d)] for d in figure)
+        forms |= {spelled, spelled.replace("〇", "零")}
+        if int(figure) < 10_000:
+            forms.add(spelled_number(int(figure)))
+    return forms
+
+
+def missing_figures(summary: str, article: str) -> list[str]:
+    """Runs of digits in ``summary`` that ``article`` has neither in digits (after NFKC, so full-width
+    digits count) nor spelled in Chinese numerals (`chinese_forms`)."""
+    text = re.sub(r"(?<=\d)·(?=\d)", ".", unicodedata.normalize("NFKC", article))  # ６·９０: a decimal point
+    figures = re.findall(r"\d+(?:\.\d+)?", unicodedata.normalize("NFKC", summary))
+    return [f for f in figures if f not in text and not any(form in text for form in chinese_forms(f))]
+
+
+def problems(doc: TitledText) -> list[str]:
+    """What breaks the brief's hard limits in one read summary (empty when nothing does)."""
+    found = []
+    low, high = SUMMARY_CHARS
+    if not low <= len(doc.reference) <= high:
+        found.append(f"{len(doc.reference)} characters, outside {low}–{high}")
+    if longest_copied(doc.reference, doc.text) > MAX_COPIED:
+        found.append(f"copies {longest_copied(doc.reference, doc.text)} characters verbatim (limit {MAX_COPIED})")
+    if missing := missing_figures(doc.reference, doc.text):
+        found.append(f"figures not in the article: {', '.join(missing)}")
+    return found
+
+
+#: Article lengths (characters) drawn for reading: long enough to need a summary, short enough to read.
+TV_CHARS = (800, 3000)
+PD1998_CHARS = (800, 4000)
+
+
+def draw_articles(shared: Path, tv_count: int = 216, pd_count: int = 54, seed: int = 20261207) -> list[TitledText]:
+    """Articles for reading, shuffled: ``tv_count`` TV-news items (briefs compilations left out) and
+    ``pd_count`` People's Daily articles within the lengths above, none from the dev set."""
+    corpora = shared / "corpora"
+    dev = dev_windows(shared / "dev" / "summaries_dev.jsonl")
+    tv = [d for d in tv_news(corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz", TV_CHARS[0])
+          if len(d.text) <= TV_CHARS[1] and BRIEFS_TITLE not in d.reference and not dev(d.text)]
+    pd = [d for d in pd1998_articles(corpora / "pd199801" / "pd199801_plain.txt", PD1998_CHARS[0])
+          if len(d.text) <= PD1998_CHARS[1] and not dev(d.text)]
+    rng = random.Random(seed)
+    drawn = rng.sample(tv, tv_count) + rng.sample(pd, pd_count)
+    rng.shuffle(drawn)
+    return drawn
+
+
+def write_batches(docs: Sequence[TitledText], out: Path, batches: int) -> list[Path]:
+    """``batch_<k>.jsonl`` files, one per reader, taking every ``batches``-th article."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(batches):
+        path = out / f"batch_{k}.jsonl"
+        rows = [{"id": d.id, "title": d.headline, "article": d.text} for d in docs[k::batches]]
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def check(shared: Path, read: Path) -> int:
+    """Print the read summaries' figures and every break of the brief; 1 when there is one."""
+    docs = read_summaries(shared, read)
+    groups = {"all": docs} | {s: [d for d in docs if d.source == s] for s in sorted({d.source for d in docs})}
+    print("| documents | n | summary chars min / median / max | longest copied stretch median / max |")
+    print("|---|---|---|---|")
+    for name, group in groups.items():
+        lengths = [len(d.reference) for d in group]
+        copied = [longest_copied(d.reference, d.text) for d in group]
+        print(f"| {name} | {len(group)} | {min(lengths)} / {statistics.median(lengths):g} / {max(lengths)} | "
+              f"{statistics.median(copied):g} / {max(copied)} |")
+    bad = [(d.id, found) for d in docs if (found := problems(d))]
+    for doc_id, found in bad:
+        print(f"{doc_id}: {'; '.join(found)}")
+    print(f"{len(bad)} of {len(docs)} summaries break the brief's limits")
+    return 1 if bad else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    draw = sub.add_parser("draw", help="write the reading batches")
+    draw.add_argument("--out", required=True, help="folder for batch_<k>.jsonl")
+    draw.add_argument("--batches", type=int, default=6, help="number of readers (default 6)")
+    checking = sub.add_parser("check", help="figures of the read summaries and breaks of the brief")
+    checking.add_argument("--read", default=str(READ_SUMMARIES), help="the read summaries (JSONL: id, summary, reader)")
+    for command in (draw, checking):
+        command.add_argument("--shared", default="../shared", help="the shared data folder (its corpora hold the articles)")
+    args = p.parse_args(argv)
+    if args.command == "draw":
+        for path in write_batches(draw_articles(Path(args.shared)), Path(args.out), args.batches):
+            print(path)
+        return 0
+    return check(Path(args.shared), Path(args.read))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
