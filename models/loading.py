@@ -61,6 +61,7 @@ def load_summarizer(
         load_classifier(model, threads=threads), layers=DEFAULT_LAYERS if layers is None else layers, config=config
     )
 
+
 def load_pipeline(
     model: str | os.PathLike[str] | None = None, threads: int | None = None, backend: str | None = None
 ) -> Pipeline:

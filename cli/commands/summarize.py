@@ -106,6 +106,7 @@ def check_scorer_file(path: str | None) -> str | None:
         raise UsageError(f"--scorer: {path} is not usable sentence-scorer weights ({exc})") from None
     return path
 
+
 def run(args: argparse.Namespace) -> int:
     from wenzhai.models.records import parse_record
     from wenzhai.models.results import to_json
