@@ -15,8 +15,8 @@
    with sentence vectors from the same encoder path (the theme model's encoder at
    the depth the summariser reads at; the vector cache is keyed by that depth).
 4. Variants: a linear model (ridge), a one-hidden-layer MLP and the mean of five such MLPs
-   (seeds ``--seed`` … ``--seed``+4; one MLP's picks move with its seed), fitted on 85 % of the documents
-   (split by a hash of the id; a third of the read summaries); each is scored on the rest (ROUGE-L
+   (seeds ``--seed`` … ``--seed``+4; one MLP's picks move with its seed), fitted on the documents not held
+   out (by a hash of the id: 15 % of the distant ones, a third of the read summaries); each is scored on those (ROUGE-L
    of the one-sentence pick and of a 140-character summary against the title/summary, and of a
    3-sentence summary against each held-out read summary), never on the dev set. ``--variant``
    picks which one is written (default: the best 3-sentence ROUGE-L on the held-out read summaries,
@@ -160,7 +160,7 @@ def fit(variant: str, examples: Sequence[Example], seed: int = 0, read_weight: f
     """Fit ``variant`` on the examples' features and labels; return it as a numpy scorer.
 
     ``read_weight``: the weight of each sentence of a read-summary document (`is_read`) against 1 for
-    the distant ones, of which there are thirty times as many.
+    the distant ones, of which there are about fifty times as many.
     """
     from sklearn.linear_model import Ridge
     from sklearn.neural_network import MLPRegressor
