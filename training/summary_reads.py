@@ -2,10 +2,12 @@
 
     python -m wenzhai.training.summary_reads draw --shared ../shared --out DIR   # the reading batches
     python -m wenzhai.training.summary_reads check --shared ../shared            # the data card's figures
+    python -m wenzhai.training.summary_reads export --shared ../shared --out FILE  # held-out third, to evaluate
 
 ``draw`` writes ``batch_<k>.jsonl`` files of ``{"id", "title", "article"}`` (seeded: the same batches
 every time), long TV-news items and People's Daily articles, never from the dev set's days, lines
-or text. ``check`` prints, per source and overall, how many there are, their length (characters), the longest stretch
+or text. ``export`` writes the held-out third (the scorer's validation) as rows that
+`wenzhai evaluate-summaries --data FILE` reads, a second yardstick beside the dev set. ``check`` prints, per source and overall, how many there are, their length (characters), the longest stretch
 each copies verbatim from its article (the brief asks for the reader's own wording), and every figure
 of a summary that its article lacks (the brief asks for nothing but the article's facts). Exits 1 when
 a summary breaks the brief's hard limits (`problems`), so the data card's figures come from a command.
@@ -147,6 +149,21 @@ def check(shared: Path, read: Path) -> int:
     return 1 if bad else 0
 
 
+def export_rows(shared: Path, read: Path, split: str = "validation") -> list[dict]:
+    """Rows ``{id, title, article, summary, source_kind}`` of the read summaries in ``split``
+    (``validation``: the third the scorer's training holds out; ``train``; ``all``)."""
+    from wenzhai.training.summary_scorer_train import held_out
+
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+    docs = [d for d in read_summaries(shared, read) if split == "all" or held_out(d) == (split == "validation")]
+    return [{"id": d.id, "title": d.headline, "article": d.text, "summary": d.reference, "source_kind": d.source}
+            for d in docs]
+
+
+SPLITS = ("validation", "train", "all")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -155,12 +172,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     draw.add_argument("--batches", type=int, default=6, help="number of readers (default 6)")
     checking = sub.add_parser("check", help="figures of the read summaries and breaks of the brief")
     checking.add_argument("--read", default=str(READ_SUMMARIES), help="the read summaries (JSONL: id, summary, reader)")
-    for command in (draw, checking):
+    export = sub.add_parser("export", help="the read summaries as evaluate-summaries rows")
+    export.add_argument("--out", required=True, help="JSONL file to write")
+    export.add_argument("--split", choices=SPLITS, default="validation",
+                        help="validation (default: the held-out third), train, or all")
+    export.add_argument("--read", default=str(READ_SUMMARIES), help="the read summaries (JSONL: id, summary, reader)")
+    for command in (draw, checking, export):
         command.add_argument("--shared", default="../shared", help="the shared data folder (its corpora hold the articles)")
     args = p.parse_args(argv)
     if args.command == "draw":
         for path in write_batches(draw_articles(Path(args.shared)), Path(args.out), args.batches):
             print(path)
+        return 0
+    if args.command == "export":
+        rows = export_rows(Path(args.shared), Path(args.read), args.split)
+        Path(args.out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        print(f"wrote {len(rows)} rows to {args.out}")
         return 0
     return check(Path(args.shared), Path(args.read))
 

@@ -12,7 +12,7 @@ from wenzhai.training.summary_reads import (
     problems,
     spelled_number,
 )
-from wenzhai.training.summary_sources import TitledText
+from wenzhai.training.summary_sources import TitledText, read_summaries
 
 ARTICLE = "一九九五年二月，这家银行倒闭。全县新建公路２０公里，惠及十七个村。" * 3
 
@@ -40,3 +40,26 @@ def test_longest_copied_stretch_and_problems():
 @pytest.mark.shared
 def test_committed_read_summaries_keep_to_the_brief(shared_dir, capsys):
     assert main(["check", "--shared", str(shared_dir)]) == 0, capsys.readouterr().out
+
+
+def test_export_splits_the_read_summaries_as_the_scorer_does(tmp_path):
+    import json
+
+    from tests.training.test_summary_sources import _tiny_shared
+    from wenzhai.training.summary_reads import export_rows
+    from wenzhai.training.summary_scorer_train import held_out
+
+    shared = _tiny_shared(tmp_path)
+    read = tmp_path / "read.jsonl"
+    rows = [{"id": "tv-20240101#1", "summary": "电视新闻的摘要。", "reader": "r1"},
+            {"id": "pd1998-L1", "summary": "人民日报文章的摘要。", "reader": "r2"}]
+    read.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    everything = export_rows(shared, read, "all")
+    assert {r["id"] for r in everything} == {"read-tv-20240101#1", "read-pd1998-L1"}
+    assert set(everything[0]) == {"id", "title", "article", "summary", "source_kind"}
+    validation, train = export_rows(shared, read, "validation"), export_rows(shared, read, "train")
+    assert sorted(r["id"] for r in validation + train) == sorted(r["id"] for r in everything)
+    docs = {d.id: d for d in read_summaries(shared, read)}
+    assert all(held_out(docs[r["id"]]) for r in validation) and not any(held_out(docs[r["id"]]) for r in train)
+    with pytest.raises(ValueError, match="split"):
+        export_rows(shared, read, "dev")
