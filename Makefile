@@ -113,13 +113,15 @@ model: setup
 # the cores): segmentation quality; analyze vs tagging the text once, 5k-150k characters; the command
 # line's first output; tagging speed and dev F1 against the plain transformers pipeline (models/default
 # only; the teacher variants need `make model`); the service under one-line /tag load while one
-# 150,000-character /analyze runs (ready time, RSS, /tag p99 during it).
+# 150,000-character /analyze runs (ready time, RSS, /tag p99 during it); the service's memory per request
+# against an empty BentoML service, and after repeated long documents.
 bench: setup
 	$(BIN)/python bench/segmentation.py
 	$(BIN)/python bench/analyze_cost.py
 	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/load_test.py --batch-clients 0 --duration 30 --long-analyze 150000
+	$(BIN)/python bench/serve_memory.py --requests 8000 --every 2000 --long-analyze 150000 --repeat 4
 
 # Load test: starts its own server on a free port (LOAD_MODEL=default, a folder, or tiny) and prints
 # requests/s, p50/p99, errors and server memory for /tag and /batch under concurrent clients.
