@@ -6,11 +6,16 @@
 
 ``draw`` writes ``batch_<k>.jsonl`` files of ``{"id", "title", "article"}`` (seeded: the same batches
 every time), long TV-news items and People's Daily articles, never from the dev set's days, lines
-or text. ``export`` writes the held-out third (the scorer's validation) as rows that
-`wenzhai evaluate-summaries --data FILE` reads, a second yardstick beside the dev set. ``check`` prints, per source and overall, how many there are, their length (characters), the longest stretch
-each copies verbatim from its article (the brief asks for the reader's own wording), and every figure
-of a summary that its article lacks (the brief asks for nothing but the article's facts). Exits 1 when
-a summary breaks the brief's hard limits (`problems`), so the data card's figures come from a command.
+or text.
+
+``check`` prints, per source and overall, how many summaries there are, their length (characters),
+the longest stretch each copies verbatim from its article (the brief asks for the reader's own
+wording), and every figure of a summary that its article lacks (the brief asks for nothing but the
+article's facts). It exits 1 when a summary breaks the brief's hard limits (`problems`), so the data
+card's figures come from a command.
+
+``export`` writes the held-out third (the scorer's validation) as rows that
+`wenzhai evaluate-summaries --data FILE` reads: a second yardstick beside the dev set.
 """
 
 from __future__ import annotations
@@ -92,8 +97,8 @@ def problems(doc: TitledText) -> list[str]:
     low, high = SUMMARY_CHARS
     if not low <= len(doc.reference) <= high:
         found.append(f"{len(doc.reference)} characters, outside {low}–{high}")
-    if longest_copied(doc.reference, doc.text) > MAX_COPIED:
-        found.append(f"copies {longest_copied(doc.reference, doc.text)} characters verbatim (limit {MAX_COPIED})")
+    if (copied := longest_copied(doc.reference, doc.text)) > MAX_COPIED:
+        found.append(f"copies {copied} characters verbatim (limit {MAX_COPIED})")
     if missing := missing_figures(doc.reference, doc.text):
         found.append(f"figures not in the article: {', '.join(missing)}")
     return found
@@ -149,6 +154,10 @@ def check(shared: Path, read: Path) -> int:
     return 1 if bad else 0
 
 
+#: What `export_rows` writes: the held-out third, the rest, or every read summary.
+SPLITS = ("validation", "train", "all")
+
+
 def export_rows(shared: Path, read: Path, split: str = "validation") -> list[dict]:
     """Rows ``{id, title, article, summary, source_kind}`` of the read summaries in ``split``
     (``validation``: the third the scorer's training holds out; ``train``; ``all``)."""
@@ -159,9 +168,6 @@ def export_rows(shared: Path, read: Path, split: str = "validation") -> list[dic
     docs = [d for d in read_summaries(shared, read) if split == "all" or held_out(d) == (split == "validation")]
     return [{"id": d.id, "title": d.headline, "article": d.text, "summary": d.reference, "source_kind": d.source}
             for d in docs]
-
-
-SPLITS = ("validation", "train", "all")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

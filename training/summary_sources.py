@@ -210,9 +210,10 @@ def read_summaries(shared: Path, path: Path = READ_SUMMARIES) -> list[TitledText
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
     corpora = shared / "corpora"
     articles: dict[str, TitledText] = {}
-    if any(r["id"].startswith("tv-") for r in rows):
+    wanted = {source for r in rows for prefix, source in READ_SOURCES.items() if r["id"].startswith(prefix)}
+    if "read-tv" in wanted:  # each corpus is read only when a row needs it
         articles.update((d.id, d) for d in tv_news(corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz", 0))
-    if any(r["id"].startswith("pd1998-") for r in rows):
+    if "read-pd1998" in wanted:
         articles.update((d.id, d) for d in pd1998_articles(corpora / "pd199801" / "pd199801_plain.txt", 0))
     docs = []
     for row in rows:
