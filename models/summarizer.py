@@ -286,7 +286,7 @@ class Summarizer:
             raise TypeError("embed must be callable: texts -> L2-normalised matrix")
         self.embed = embed
         self.config = config or SummarizerConfig()
-        self.scorer = _load_scorer(self.config.scorer_path) if self.config.scorer == "learned" else None
+        self.scorer = load_scorer(self.config.scorer_path) if self.config.scorer == "learned" else None
 
     @classmethod
     def from_encoder(
@@ -480,6 +480,6 @@ class Summarizer:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_scorer(path: str | None) -> SentenceScorer:
+def load_scorer(path: str | None) -> SentenceScorer:
     """The learned scorer's weights, read once per file."""
     return SentenceScorer.load(path or DEFAULT_SCORER_PATH)

@@ -209,16 +209,15 @@ def read_summaries(shared: Path, path: Path = READ_SUMMARIES) -> list[TitledText
     """
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
     corpora = shared / "corpora"
+    sources = [next((name for prefix, name in READ_SOURCES.items() if r["id"].startswith(prefix)), None) for r in rows]
     articles: dict[str, TitledText] = {}
-    wanted = {source for r in rows for prefix, source in READ_SOURCES.items() if r["id"].startswith(prefix)}
-    if "read-tv" in wanted:  # each corpus is read only when a row needs it
+    if "read-tv" in sources:  # each corpus is read only when a row needs it
         articles.update((d.id, d) for d in tv_news(corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz", 0))
-    if "read-pd1998" in wanted:
+    if "read-pd1998" in sources:
         articles.update((d.id, d) for d in pd1998_articles(corpora / "pd199801" / "pd199801_plain.txt", 0))
     docs = []
-    for row in rows:
+    for row, source in zip(rows, sources, strict=True):
         article = articles.get(row["id"])
-        source = next((name for prefix, name in READ_SOURCES.items() if row["id"].startswith(prefix)), None)
         if article is None or source is None:
             raise ValueError(f"{path}: id {row['id']!r} names no article of the corpora under {corpora}")
         docs.append(TitledText(f"read-{row['id']}", source, article.text, row["summary"], article.reference))

@@ -93,15 +93,19 @@ def load_summarizer(args: argparse.Namespace):
 
 
 def check_scorer_file(path: str | None) -> str | None:
-    """``path`` if it holds scorer weights this code can use (None passes: the shipped weights)."""
+    """``path`` if it holds scorer weights this code can use (None passes: the shipped weights).
+
+    Read through the summariser's own cache (`load_scorer`), so building the summariser does not read
+    the file again.
+    """
     if path is None:
         return None
-    from wenzhai.models.summary_scorer import SentenceScorer
+    from wenzhai.models.summarizer import load_scorer
 
     if not Path(path).is_file():
         raise UsageError(f"--scorer: {path} does not exist (a JSON file of sentence-scorer weights)")
     try:
-        SentenceScorer.load(path)
+        load_scorer(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"--scorer: {path} is not usable sentence-scorer weights ({exc})") from None
     return path

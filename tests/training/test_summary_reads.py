@@ -43,17 +43,11 @@ def test_committed_read_summaries_keep_to_the_brief(shared_dir, capsys):
 
 
 def test_export_splits_the_read_summaries_as_the_scorer_does(tmp_path):
-    import json
-
-    from tests.training.test_summary_sources import _tiny_shared
+    from tests.training.test_summary_sources import tiny_read_summaries
     from wenzhai.training.summary_reads import export_rows
     from wenzhai.training.summary_scorer_train import held_out
 
-    shared = _tiny_shared(tmp_path)
-    read = tmp_path / "read.jsonl"
-    rows = [{"id": "tv-20240101#1", "summary": "电视新闻的摘要。", "reader": "r1"},
-            {"id": "pd1998-L1", "summary": "人民日报文章的摘要。", "reader": "r2"}]
-    read.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    shared, read = tiny_read_summaries(tmp_path)
     everything = export_rows(shared, read, "all")
     assert {r["id"] for r in everything} == {"read-tv-20240101#1", "read-pd1998-L1"}
     assert set(everything[0]) == {"id", "title", "article", "summary", "source_kind"}

@@ -142,12 +142,18 @@ def _tiny_shared(tmp_path):
     return tmp_path
 
 
-def test_read_summaries_take_their_articles_from_the_corpora(tmp_path):
+def tiny_read_summaries(tmp_path):
+    """``(shared, read)``: the tiny corpora above and a read file with one summary of each article."""
     shared = _tiny_shared(tmp_path)
     read = tmp_path / "read.jsonl"
     rows = [{"id": "tv-20240101#1", "summary": "电视新闻的摘要。", "reader": "r1"},
             {"id": "pd1998-L1", "summary": "人民日报文章的摘要。", "reader": "r2"}]
     read.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    return shared, read
+
+
+def test_read_summaries_take_their_articles_from_the_corpora(tmp_path):
+    shared, read = tiny_read_summaries(tmp_path)
     docs = read_summaries(shared, read)
     assert [(d.id, d.source, d.reference, d.headline) for d in docs] == [
         ("read-tv-20240101#1", "read-tv", "电视新闻的摘要。", "普通的一天"),
