@@ -56,6 +56,12 @@ class ThemeModelArguments(EncoderArguments):
         metadata={"help": "Distil from this fine-tuned model folder (its tokenizer too) instead of fine-tuning "
                   "`encoder`: the student starts from `student_layers` of the teacher and learns its soft targets."},
     )
+    extra_teachers: list[str] = field(
+        default_factory=list,
+        metadata={"help": "With `teacher`: more fine-tuned model folders with the teacher's tokenizer (e.g. the same "
+                  "recipe under another `seed`); the soft targets are the mean of all teachers' window logits, an "
+                  "ensemble's targets being steadier than any one teacher's."},
+    )
     student_layers: list[int] = field(
         default_factory=list, metadata={"help": "Teacher layers (0-based) that initialise the student, e.g. 0 2 4 5."}
     )
@@ -77,6 +83,11 @@ class ThemeModelArguments(EncoderArguments):
         default=0,
         metadata={"help": "With `teacher`: unlabelled corpus paragraphs (People's Daily 1998, NEWSFARM; dev-leakage "
                   "lines skipped) added to training with the teacher's soft targets only."},
+    )
+    split_seed: int = field(
+        default=-1,
+        metadata={"help": "Seed of the train/validation split and of the unlabelled draw (-1 = `seed`). Set it to "
+                  "train a second model on the same split under another `seed` (initialisation, dropout, order)."},
     )
     average_weights_from: float = field(
         default=0.0,
@@ -106,6 +117,10 @@ class ThemeModelArguments(EncoderArguments):
         self.student_layers = [int(x) for x in self.student_layers]
         if self.student_layers and not self.teacher:
             raise ValueError("student_layers needs teacher (the model folder to distil from)")
+        if self.extra_teachers and not self.teacher:
+            raise ValueError("extra_teachers needs teacher (the model folder the student starts from)")
+        if self.split_seed < -1:
+            raise ValueError(f"split_seed must be >= 0, or -1 for the training seed, got {self.split_seed}")
         if not 0 <= self.distill_alpha <= 1 or self.distill_temperature <= 0 or self.unlabelled_rows < 0:
             raise ValueError("distill_alpha must be in [0, 1], distill_temperature > 0, unlabelled_rows >= 0")
         if self.distill_hidden_weight < 0:
@@ -192,6 +207,11 @@ def start_run(threads: int, training_args: Any) -> int:
     set_seed(training_args.seed)
     torch.set_num_threads(threads)
     return training_args.seed
+
+
+def data_split_seed(split_seed: int, training_seed: int) -> int:
+    """The seed of the train/validation split and the unlabelled draw: ``split_seed``, else (-1) the training seed."""
+    return split_seed if split_seed >= 0 else training_seed
 
 
 def argument_parser(ours: type, prog: str | None = None):

@@ -34,6 +34,32 @@ def load_teacher(teacher_dir: str | Path, threads: int) -> ThemeClassifier:
     return ThemeClassifier.from_pretrained(teacher_dir, threads=threads, backend="torch")
 
 
+def ensemble_logits(
+    teacher_dirs: Sequence[str], threads: int, *windows: Sequence[Sequence[int]]
+) -> list[np.ndarray]:
+    """The mean of the teachers' window logits, for each list of windows (token ids) in ``windows``.
+
+    Why: teachers trained alike but from different seeds err on different windows; their mean is a
+    steadier target than either (ensemble distillation). They must share one tokenizer, since the
+    windows were cut by it: a teacher with another vocabulary is an error, not a silent mismatch.
+    """
+    from tokenizers import Tokenizer
+
+    sums: list[np.ndarray] | None = None
+    vocabularies = [Tokenizer.from_file(str(Path(d) / "tokenizer.json")).get_vocab() for d in teacher_dirs]
+    for teacher_dir, vocabulary in zip(teacher_dirs, vocabularies, strict=True):
+        if vocabulary != vocabularies[0]:
+            raise ValueError(f"teacher {teacher_dir} has another vocabulary than {teacher_dirs[0]}; "
+                             "ensemble teachers must share one tokenizer")
+    for teacher_dir in teacher_dirs:
+        teacher = load_teacher(teacher_dir, threads)
+        logits = [teacher.window_logits(list(w)) for w in windows]
+        sums = logits if sums is None else [a + b for a, b in zip(sums, logits, strict=True)]
+        del teacher
+    assert sums is not None, "ensemble_logits needs at least one teacher"
+    return [s / len(teacher_dirs) for s in sums]
+
+
 def matched_depths(student_layers: int, teacher_layers: int) -> list[int]:
     """For each of the student's hidden states (embeddings first), the teacher's hidden state it learns.
 

@@ -97,11 +97,13 @@ def read_labelled(path: Path) -> list[dict[str, Any]]:
 
 def model_training_rows(model_dir: Path) -> list[dict[str, Any]]:
     """The training split the model was trained on (data config and seed from its training report)."""
+    from wenzhai.training.arguments import data_split_seed
     from wenzhai.training.data import DataConfig, assemble_rows
 
     report_path = model_dir / "training_report.json"
     arguments = json.loads(report_path.read_text(encoding="utf-8"))["arguments"] if report_path.exists() else {}
-    config = DataConfig.from_yaml(arguments.get("data_config", "configs/data.yaml"), seed=arguments.get("seed", 42))
+    seed = data_split_seed(arguments.get("split_seed", -1), arguments.get("seed", 42))
+    config = DataConfig.from_yaml(arguments.get("data_config", "configs/data.yaml"), seed=seed)
     rows, _ = assemble_rows(config)
     return [r for r in rows if r["split"] == "train"]
 

@@ -24,7 +24,7 @@ from transformers import EarlyStoppingCallback, Trainer, TrainingArguments
 from wenzhai.models.classifier import InferenceSettings, ThemeClassifier, softmax, store_settings
 from wenzhai.models.themes import ID2LABEL, LABEL2ID, LABELS, THEMES
 from wenzhai.models.windows import encode_windows
-from wenzhai.training.arguments import ThemeModelArguments, start_run
+from wenzhai.training.arguments import ThemeModelArguments, data_split_seed, start_run
 from wenzhai.training.calibration import (
     choose_secondary_threshold,
     expected_calibration_error,
@@ -69,22 +69,22 @@ def add_teacher_targets(args: ThemeModelArguments, seed: int, tokenizer: Any, tr
     from datasets import concatenate_datasets
 
     from wenzhai.training.data import DataConfig
-    from wenzhai.training.distill import IGNORE_LABEL, class_balanced_weights, load_teacher
+    from wenzhai.training.distill import IGNORE_LABEL, class_balanced_weights, ensemble_logits
     from wenzhai.training.unlabelled import unlabelled_texts
 
     extra = unlabelled_texts(args.unlabelled_rows, DataConfig.from_yaml(args.data_config), seed)
     if extra:
         unlabelled = window_dataset(tokenizer, extra, [IGNORE_LABEL] * len(extra), args)
         train_windows = concatenate_datasets([train_windows, unlabelled.cast(train_windows.features)])
-    teacher = load_teacher(args.teacher, args.threads)
-    train_logits, val_logits = (teacher.window_logits(list(w["input_ids"])) for w in (train_windows, val_windows))
+    train_logits, val_logits = ensemble_logits([args.teacher, *args.extra_teachers], args.threads,
+                                               list(train_windows["input_ids"]), list(val_windows["input_ids"]))
     train_windows = train_windows.add_column("teacher_logits", train_logits.tolist())
     val_windows = val_windows.add_column("teacher_logits", val_logits.tolist())
     if args.distill_class_balance:  # training windows only: validation stays unweighted
         weights = class_balanced_weights(train_windows["labels"], train_logits, len(LABELS))
         train_windows = train_windows.add_column("window_weight", weights.tolist())
-    logger.info("distilling from %s: %d training windows (%d unlabelled texts)", args.teacher, len(train_windows),
-                len(extra))
+    logger.info("distilling from %s: %d training windows (%d unlabelled texts)",
+                " + ".join([args.teacher, *args.extra_teachers]), len(train_windows), len(extra))
     return train_windows, val_windows
 
 
@@ -98,7 +98,8 @@ def train(
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 
     started = time.time()
-    seed = start_run(args.threads, training_args)
+    start_run(args.threads, training_args)
+    seed = data_split_seed(args.split_seed, training_args.seed)
     if dataset is None:
         from wenzhai.training.data import DataConfig, build_dataset
 
@@ -255,7 +256,12 @@ def base_line(a: dict[str, Any]) -> str:
     """The model card's line on where the weights came from: an encoder, or a teacher for a student."""
     if a.get("teacher"):
         layers = " ".join(str(i) for i in a["student_layers"]) or f"the first {a['num_layers'] or 1}"
-        return (f"- Distilled from the fine-tuned teacher `{a['teacher']}` (student = its layers {layers}); loss "
+        extra = "".join(f" + `{t}`" for t in a.get("extra_teachers") or ())
+        if extra:
+            source, owner = f"the mean logits of the fine-tuned teachers `{a['teacher']}`{extra}", "the first's"
+        else:
+            source, owner = f"the fine-tuned teacher `{a['teacher']}`", "its"
+        return (f"- Distilled from {source} (student = {owner} layers {layers}); loss "
                 f"{a['distill_alpha']} x soft targets at T={a['distill_temperature']} + {1 - a['distill_alpha']:.2f} x "
                 f"labels; plus {a['unlabelled_rows']} unlabelled news paragraphs with soft targets only"
                 + ("; windows weighted so every theme carries the same total weight" if a.get("distill_class_balance")

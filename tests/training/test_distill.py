@@ -14,6 +14,7 @@ from wenzhai.training.distill import (
     IGNORE_LABEL,
     class_balanced_weights,
     distillation_loss,
+    ensemble_logits,
     hidden_state_loss,
     matched_depths,
 )
@@ -102,9 +103,39 @@ def test_student_keeps_the_named_teacher_layers(tmp_path):
         student_from_teacher(teacher, (5,))
 
 
+def test_ensemble_targets_are_the_mean_of_the_teachers_logits(tmp_path):
+    first, second = (build_tiny_classifier(tmp_path / name, seed=seed) for name, seed in (("a", 1), ("b", 2)))
+    windows = [[0, 5, 6, 7, 1], [0, 8, 1]]
+    alone = [ThemeClassifier.from_pretrained(d, backend="torch").window_logits(windows) for d in (first, second)]
+    assert not np.allclose(*alone)  # two different teachers...
+    (mean,) = ensemble_logits([str(first), str(second)], 1, windows)
+    np.testing.assert_allclose(mean, (alone[0] + alone[1]) / 2, rtol=1e-5, atol=1e-6)  # ...give their mean
+    train_mean, other_mean = ensemble_logits([str(first)], 1, windows, windows[:1])
+    np.testing.assert_allclose(train_mean, alone[0], rtol=1e-6)  # one teacher: its own logits, per window list
+    assert other_mean.shape == (1, alone[0].shape[1])
+
+    tokenizer = json.loads((second / "tokenizer.json").read_text(encoding="utf-8"))
+    vocab = tokenizer["model"]["vocab"]
+    vocab["新词"] = max(vocab.values()) + 1
+    (second / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValueError, match="another vocabulary"):
+        ensemble_logits([str(first), str(second)], 1, windows)
+
+
+def test_the_split_seed_defaults_to_the_training_seed():
+    from wenzhai.training.arguments import data_split_seed
+
+    assert data_split_seed(-1, 42) == 42
+    assert data_split_seed(42, 7) == 42
+
+
 def test_arguments_need_a_teacher_for_student_layers():
     with pytest.raises(ValueError, match="needs teacher"):
         ThemeModelArguments(student_layers=[0, 1])
+    with pytest.raises(ValueError, match="extra_teachers needs teacher"):
+        ThemeModelArguments(extra_teachers=["t2"])
+    with pytest.raises(ValueError, match="split_seed must be >= 0"):
+        ThemeModelArguments(split_seed=-2)
     assert ThemeModelArguments(teacher="t", student_layers=[0.0, 2.0]).student_layers == [0, 2]
 
 
@@ -158,6 +189,20 @@ def test_a_one_layer_student_learns_to_agree_with_its_teacher(tmp_path, tiny_enc
     hidden_logits = ThemeClassifier.from_pretrained(tmp_path / "hidden").logits(texts)
     assert np.mean(hidden_logits.argmax(1) == teacher_logits.argmax(1)) >= 0.8
     assert "hidden states matched to the teacher's at weight 1.0" in (tmp_path / "hidden" / "README.md").read_text()
+
+    # A student of two teachers, the second trained alike under another seed: it learns their mean.
+    second = tmp_path / "teacher-2"
+    train(ThemeModelArguments(**common, split_seed=42),
+          training_arguments(output_dir=str(second), num_train_epochs=6, seed=7, **hf), dataset=data,
+          base_dir=tiny_encoder_dir)
+    args = ThemeModelArguments(teacher=str(teacher), extra_teachers=[str(second)], student_layers=[1],
+                               distill_alpha=1.0, **common)
+    report = train(args, training_arguments(output_dir=str(tmp_path / "pair"), num_train_epochs=8, **hf), dataset=data)
+    assert report["arguments"]["extra_teachers"] == [str(second)]
+    mean_logits = (teacher_logits + ThemeClassifier.from_pretrained(second).logits(texts)) / 2
+    pair_logits = ThemeClassifier.from_pretrained(tmp_path / "pair").logits(texts)
+    assert np.mean(pair_logits.argmax(1) == mean_logits.argmax(1)) >= 0.8
+    assert f"the mean logits of the fine-tuned teachers `{teacher}` + `{second}`" in (tmp_path / "pair" / "README.md").read_text()
 
 
 def backend_settings(model_dir):
