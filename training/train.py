@@ -98,6 +98,10 @@ def train(
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 
     started = time.time()
+    teachers = ([("teacher", args.teacher)] if args.teacher else []) + [("extra_teachers", t) for t in args.extra_teachers]
+    for name, folder in teachers:  # before any work: a typo should not cost the data build
+        if not (Path(folder) / "config.json").is_file():
+            raise ValueError(f"{name}: {folder} is not a model folder (no config.json); give a fine-tuned model's folder")
     start_run(args.threads, training_args)
     seed = data_split_seed(args.split_seed, training_args.seed)
     if dataset is None:

@@ -122,6 +122,15 @@ def test_ensemble_targets_are_the_mean_of_the_teachers_logits(tmp_path):
         ensemble_logits([str(first), str(second)], 1, windows)
 
 
+def test_a_missing_teacher_folder_is_named_before_any_work(tmp_path):
+    from wenzhai.training.train import train
+
+    teacher = build_tiny_classifier(tmp_path / "teacher")
+    args = ThemeModelArguments(teacher=str(teacher), extra_teachers=[str(tmp_path / "typo")], student_layers=[0])
+    with pytest.raises(ValueError, match=r"extra_teachers: .*typo is not a model folder"):
+        train(args, training_arguments(output_dir=str(tmp_path / "student")))
+
+
 def test_the_split_seed_defaults_to_the_training_seed():
     from wenzhai.training.arguments import data_split_seed
 
