@@ -60,7 +60,7 @@ class ThemeModelArguments(EncoderArguments):
         default_factory=list,
         metadata={"help": "With `teacher`: more fine-tuned model folders with the teacher's tokenizer (e.g. the same "
                   "recipe under another `seed`); the soft targets are the mean of all teachers' window logits, an "
-                  "ensemble's targets being steadier than any one teacher's."},
+                  "ensemble's targets being steadier than any one teacher's (a hidden-state loss still matches `teacher` alone)."},
     )
     student_layers: list[int] = field(
         default_factory=list, metadata={"help": "Teacher layers (0-based) that initialise the student, e.g. 0 2 4 5."}

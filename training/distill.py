@@ -45,7 +45,9 @@ def ensemble_logits(
     """
     from tokenizers import Tokenizer
 
-    sums: list[np.ndarray] | None = None
+    if not teacher_dirs:
+        raise ValueError("ensemble_logits needs at least one teacher")
+    sums: list[np.ndarray] = []
     vocabularies = [Tokenizer.from_file(str(Path(d) / "tokenizer.json")).get_vocab() for d in teacher_dirs]
     for teacher_dir, vocabulary in zip(teacher_dirs, vocabularies, strict=True):
         if vocabulary != vocabularies[0]:
@@ -54,9 +56,8 @@ def ensemble_logits(
     for teacher_dir in teacher_dirs:
         teacher = load_teacher(teacher_dir, threads)
         logits = [teacher.window_logits(list(w)) for w in windows]
-        sums = logits if sums is None else [a + b for a, b in zip(sums, logits, strict=True)]
-        del teacher
-    assert sums is not None, "ensemble_logits needs at least one teacher"
+        sums = [a + b for a, b in zip(sums, logits, strict=True)] if sums else logits
+        del teacher  # one teacher in memory at a time
     return [s / len(teacher_dirs) for s in sums]
 
 

@@ -120,6 +120,8 @@ def test_ensemble_targets_are_the_mean_of_the_teachers_logits(tmp_path):
     (second / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ValueError, match="another vocabulary"):
         ensemble_logits([str(first), str(second)], 1, windows)
+    with pytest.raises(ValueError, match="at least one teacher"):
+        ensemble_logits([], 1, windows)
 
 
 def test_a_missing_teacher_folder_is_named_before_any_work(tmp_path):
