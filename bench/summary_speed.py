@@ -31,10 +31,11 @@ def main() -> int:
     from wenzhai.models.loading import load_classifier
     from wenzhai.models.summarizer import Summarizer, SummarizerConfig
     from wenzhai.models.summary_budget import Budget
+    from wenzhai.training.corpora import PD1998_FILE
     from wenzhai.training.summarization_eval import time_call
     from wenzhai.training.summary_data import long_text
 
-    text = long_text(Path(args.shared) / "corpora" / "pd199801" / "pd199801_plain.txt")
+    text = long_text(Path(args.shared) / PD1998_FILE)
     classifier = load_classifier(args.model, threads=args.threads)
     budget = Budget(max_sentences=3)
     load_before = os.getloadavg()[0]

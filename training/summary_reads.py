@@ -21,7 +21,6 @@ card's figures come from a command.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import statistics
@@ -31,6 +30,8 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from wenzhai.training.corpora import PD1998_FILE, TV_NEWS_FILE
+from wenzhai.training.jsonl import write_jsonl
 from wenzhai.training.summary_sources import (
     BRIEFS_TITLE,
     READ_SUMMARIES,
@@ -112,11 +113,10 @@ PD1998_CHARS = (800, 4000)
 def draw_articles(shared: Path, tv_count: int = 216, pd_count: int = 54, seed: int = 20261207) -> list[TitledText]:
     """Articles for reading, shuffled: ``tv_count`` TV-news items (briefs compilations left out) and
     ``pd_count`` People's Daily articles within the lengths above, none from the dev set."""
-    corpora = shared / "corpora"
     dev = dev_windows(shared / "dev" / "summaries_dev.jsonl")
-    tv = [d for d in tv_news(corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz", TV_CHARS[0])
+    tv = [d for d in tv_news(shared / TV_NEWS_FILE, TV_CHARS[0])
           if len(d.text) <= TV_CHARS[1] and BRIEFS_TITLE not in d.reference and not dev(d.text)]
-    pd = [d for d in pd1998_articles(corpora / "pd199801" / "pd199801_plain.txt", PD1998_CHARS[0])
+    pd = [d for d in pd1998_articles(shared / PD1998_FILE, PD1998_CHARS[0])
           if len(d.text) <= PD1998_CHARS[1] and not dev(d.text)]
     rng = random.Random(seed)
     drawn = rng.sample(tv, tv_count) + rng.sample(pd, pd_count)
@@ -130,8 +130,7 @@ def write_batches(docs: Sequence[TitledText], out: Path, batches: int) -> list[P
     paths = []
     for k in range(batches):
         path = out / f"batch_{k}.jsonl"
-        rows = [{"id": d.id, "title": d.headline, "article": d.text} for d in docs[k::batches]]
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        write_jsonl(path, ({"id": d.id, "title": d.headline, "article": d.text} for d in docs[k::batches]))
         paths.append(path)
     return paths
 
@@ -191,9 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(path)
         return 0
     if args.command == "export":
-        rows = export_rows(Path(args.shared), Path(args.read), args.split)
-        Path(args.out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-        print(f"wrote {len(rows)} rows to {args.out}")
+        count = write_jsonl(args.out, export_rows(Path(args.shared), Path(args.read), args.split))
+        print(f"wrote {count} rows to {args.out}")
         return 0
     return check(Path(args.shared), Path(args.read))
 

@@ -222,13 +222,13 @@ def validation_table(
     scores = {name: (lambda e, s=s: s(e.features)) for name, s in variants.items()}
     scores["first sentences"] = lambda e: -np.arange(len(e.texts), dtype=np.float64)
     scores["oracle (uses the reference)"] = lambda e: e.labels
+    read = [e for e in examples if is_read(e.doc)]
     table = {}
     for name, score in scores.items():
         one = {f"{k} 1 sentence": v for k, v in pick_rouge(examples, score).items()}
         budget = budget_rouge(examples, score, Budget(max_chars=chars), redundancy)
         table[name] = {**one, **{f"{k} {chars} chars": v for k, v in budget.items()},
                        "mean": statistics.fmean(budget.values())}
-        read = [e for e in examples if is_read(e.doc)]
         if read:
             fixed = budget_rouge(read, score, Budget(max_sentences=sentences), redundancy)
             table[name].update({f"{k} {sentences} sentences": v for k, v in fixed.items()})
@@ -290,7 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = validation_table(variants, valid)
     for name, row in table.items():
         print(f"{name:32s} " + "  ".join(f"{k} {v:.2f}" for k, v in row.items()))
-    chosen = args.variant or max(VARIANTS, key=lambda name: table[name][selection_key(table)])
+    picked_by = selection_key(table)
+    chosen = args.variant or max(VARIANTS, key=lambda name: table[name][picked_by])
     data = variants[chosen].to_dict()
     data["about"] = {
         "variant": chosen,

@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wenzhai.models.text.chars import SENTENCE_END
+from wenzhai.training.corpora import PD1998_FILE, TV_NEWS_FILE
 from wenzhai.training.dev_overlap import DevOverlap
+from wenzhai.training.jsonl import iter_jsonl
 
 #: Broadcast days of the dev set's TV-news items (``sumdev-xwlb-YYYYMMDD-n``).
 DEV_TV_DATES: frozenset[str] = frozenset({
@@ -207,19 +209,18 @@ def read_summaries(shared: Path, path: Path = READ_SUMMARIES) -> list[TitledText
     summary our users want, which headlines and lead paragraphs only approximate. An id that names
     no article is an error (the corpora are not the ones the summaries were written for).
     """
-    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    corpora = shared / "corpora"
+    rows = [row for _, row in iter_jsonl(path)]
     sources = [next((name for prefix, name in READ_SOURCES.items() if r["id"].startswith(prefix)), None) for r in rows]
     articles: dict[str, TitledText] = {}
     if "read-tv" in sources:  # each corpus is read only when a row needs it
-        articles.update((d.id, d) for d in tv_news(corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz", 0))
+        articles.update((d.id, d) for d in tv_news(shared / TV_NEWS_FILE, 0))
     if "read-pd1998" in sources:
-        articles.update((d.id, d) for d in pd1998_articles(corpora / "pd199801" / "pd199801_plain.txt", 0))
+        articles.update((d.id, d) for d in pd1998_articles(shared / PD1998_FILE, 0))
     docs = []
     for row, source in zip(rows, sources, strict=True):
         article = articles.get(row["id"])
         if article is None or source is None:
-            raise ValueError(f"{path}: id {row['id']!r} names no article of the corpora under {corpora}")
+            raise ValueError(f"{path}: id {row['id']!r} names no article of the corpora under {shared / 'corpora'}")
         docs.append(TitledText(f"read-{row['id']}", source, article.text, row["summary"], article.reference))
     return docs
 
@@ -236,8 +237,7 @@ def distant_documents(
     if references not in REFERENCES:
         raise ValueError(f"references must be one of {', '.join(REFERENCES)}, got {references!r}")
     corpora = shared / "corpora"
-    tv = corpora / "tv-news-transcripts" / "tv_news_articles.jsonl.gz"
-    pd = corpora / "pd199801" / "pd199801_plain.txt"
+    tv, pd = shared / TV_NEWS_FILE, shared / PD1998_FILE
     docs = []
     if references in ("title", "both"):
         docs += sample(tv_news(tv), per_source, seed) + sample(pd1998_articles(pd), per_source, seed)
