@@ -22,11 +22,19 @@ def _help(text: str, **kwargs: Any) -> Any:
 
 @dataclass(frozen=True)
 class SummarySentence:
-    """One extracted sentence, as it stands in the cleaned text."""
+    """One extracted sentence, as it stands in the cleaned text, or cut to the clauses that carry it."""
 
-    text: str = _help("The sentence as it appears in the cleaned text.")
+    text: str = _help("The sentence as it appears in the cleaned text, or its kept clauses (see parts).")
     score: float = _help("How central the sentence is to the text (higher is more).")
-    span: list[int] = _help("[start, end) character offsets into the input text.")
+    span: list[int] = _help("[start, end) character offsets of the whole sentence in the input text.")
+    parts: list[list[int]] = _help(
+        "[start, end) input offsets of each stretch of the sentence that the summary keeps: the whole span when "
+        "nothing was cut, else the kept clauses (the text joins them, closed like a sentence).",
+        default_factory=list,
+    )
+    sentence: str = _help(
+        "The whole sentence as it appears in the cleaned text (the same as text when nothing was cut).", default=""
+    )
 
 
 @dataclass(frozen=True)

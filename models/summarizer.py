@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -39,8 +40,10 @@ from wenzhai.models.lexical_similarity import bigram_cosine
 from wenzhai.models.results import DocumentSummary, SummarySentence
 from wenzhai.models.sentence_embedder import DEFAULT_LAYERS, EmbedderSettings, EncoderEmbedder
 from wenzhai.models.summary_budget import Budget, select_sentences
+from wenzhai.models.summary_compressor import ClauseCompressor, joined_text, kept_bounds, load_compressor
 from wenzhai.models.summary_scorer import DEFAULT_SCORER_PATH, SentenceScorer, sentence_features
 from wenzhai.models.text import Paragraph, clean_page, span_of
+from wenzhai.models.text.cohesion import bigrams
 from wenzhai.models.text.kinds import is_caption_text
 from wenzhai.models.text.sentences import DEFAULT_MAX_QUOTE_CHARS, _gap_depths, sentence_bounds
 
@@ -111,6 +114,14 @@ class SummarizerConfig:
         default=DEFAULT_MAX_QUOTE_CHARS,
         metadata={"help": "Quotations up to this long stay inside one sentence (the splitter's rule)."},
     )
+    compress: bool = field(
+        default=True,
+        metadata={"help": "Cut each chosen sentence down to the clauses a reader would keep "
+                  "(`models.summary_compressor`); False: whole sentences."},
+    )
+    compressor_path: str | None = field(
+        default=None, metadata={"help": "JSON weights of the clause compressor (None: the shipped file)."}
+    )
 
     def __post_init__(self) -> None:
         if self.scorer not in ("learned", "centrality"):
@@ -140,12 +151,14 @@ class Candidate:
     """A body sentence that may enter the summary.
 
     can_open: False when the sentence starts inside a quotation opened in an earlier sentence.
+    offsets: the input index of each character of ``text`` (spans of a compressed sentence's parts).
     """
 
     text: str
     span: tuple[int, int]
     paragraph: int
     can_open: bool
+    offsets: tuple[int, ...] = ()
 
 
 #: Photo and author credits that OCR'd pages leave inside body paragraphs: ``（附图片１张）``,
@@ -227,9 +240,8 @@ def body_sentences(
             if is_credit(paragraph.text[a:b]):
                 continue
             a += dateline_length(paragraph.text[a:b])
-            out.append(
-                Candidate(paragraph.text[a:b], span_of(paragraph.offsets, a, b), number, depth[a] == 0)
-            )
+            out.append(Candidate(paragraph.text[a:b], span_of(paragraph.offsets, a, b), number, depth[a] == 0,
+                                 tuple(paragraph.offsets[a:b])))
     return out
 
 
@@ -269,8 +281,41 @@ def sentence_scores(
     return scores, similarity
 
 
+def document_bigrams(sentences: Sequence[Candidate]) -> Counter[str]:
+    """Character-bigram counts of a document's body sentences (what the compressor calls the document)."""
+    counts: Counter[str] = Counter()
+    for sentence in sentences:
+        counts.update(bigrams(sentence.text))
+    return counts
+
+
 def _item(candidate: Candidate, score: float) -> SummarySentence:
-    return SummarySentence(text=candidate.text, score=round(float(score), 4), span=list(candidate.span))
+    span = list(candidate.span)
+    return SummarySentence(text=candidate.text, score=round(float(score), 4), span=span, parts=[span],
+                           sentence=candidate.text)
+
+
+def summary_items(
+    picked: Sequence[tuple[Candidate, float]], documents: Sequence[Counter[str]], compressor: ClauseCompressor | None
+) -> list[SummarySentence]:
+    """The chosen sentences as summary items, each cut to its kept clauses when there is a compressor.
+
+    ``documents``: per sentence, the bigram counts of the text it comes from (`document_bigrams`). A cut
+    sentence's ``text`` is its kept clauses, closed like a sentence; ``span`` and ``sentence`` are still the
+    whole sentence's, and ``parts`` the input spans of what is kept.
+    """
+    if compressor is None:
+        return [_item(c, score) for c, score in picked]
+    runs = kept_bounds(compressor, [c.text for c, _ in picked], documents)
+    out = []
+    for (candidate, score), kept in zip(picked, runs, strict=True):
+        if kept == [(0, len(candidate.text))] or not candidate.offsets:
+            out.append(_item(candidate, score))
+            continue
+        parts = [list(span_of(list(candidate.offsets), a, b)) for a, b in kept]
+        out.append(SummarySentence(text=joined_text(candidate.text, kept), score=round(float(score), 4),
+                                   span=list(candidate.span), parts=parts, sentence=candidate.text))
+    return out
 
 
 class Summarizer:
@@ -287,6 +332,7 @@ class Summarizer:
         self.embed = embed
         self.config = config or SummarizerConfig()
         self.scorer = load_scorer(self.config.scorer_path) if self.config.scorer == "learned" else None
+        self.compressor = load_compressor(self.config.compressor_path) if self.config.compress else None
 
     @classmethod
     def from_encoder(
@@ -380,7 +426,8 @@ class Summarizer:
             can_open=[c.can_open for c in candidates],
             redundancy=self.config.redundancy,
         )
-        return [_item(candidates[i], scores[i]) for i in chosen]
+        document = document_bigrams(sentences)
+        return summary_items([(candidates[i], scores[i]) for i in chosen], [document] * len(chosen), self.compressor)
 
     def candidates(self, sentences: Sequence[Candidate]) -> list[Candidate]:
         """The body sentences that may be chosen: those of at least ``min_chars`` (all, if none is)."""
@@ -476,7 +523,9 @@ class Summarizer:
             can_open=[c.can_open for c in chosen], redundancy=self.config.redundancy, groups=groups,
         )
         picks.sort(key=lambda k: chosen[k].span[0])
-        return [_item(chosen[k], scores[k]) for k in picks]
+        documents = {rank: document_bigrams(pools[i]) for rank, i in enumerate(main)}
+        return summary_items([(chosen[k], scores[k]) for k in picks], [documents[groups[k]] for k in picks],
+                             self.compressor)
 
 
 @functools.lru_cache(maxsize=4)

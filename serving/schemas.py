@@ -256,8 +256,12 @@ def response_model(result: type) -> type[BaseModel]:
     hints = get_type_hints(result)
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(result):
-        default = f.default if f.default is not dataclasses.MISSING else ...
-        fields[f.name] = (_pydantic_type(hints[f.name]), Field(default, description=f.metadata.get("help")))
+        help_text = f.metadata.get("help")
+        if f.default_factory is not dataclasses.MISSING:
+            spec = Field(default_factory=f.default_factory, description=help_text)
+        else:
+            spec = Field(f.default if f.default is not dataclasses.MISSING else ..., description=help_text)
+        fields[f.name] = (_pydantic_type(hints[f.name]), spec)
     return create_model(result.__name__, __doc__=result.__doc__, **fields)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from wenzhai.cli.commands import UsageError
@@ -63,6 +64,12 @@ def add_summarizer_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scorer", default=None, metavar="FILE",
                    help="weights of the learned sentence scorer (JSON written by "
                    "`python -m wenzhai.training.summary_scorer_train`; default: the shipped ones)")
+    compression = p.add_mutually_exclusive_group()
+    compression.add_argument("--compressor", default=None, metavar="FILE",
+                             help="weights of the clause compressor (JSON written by "
+                             "`python -m wenzhai.training.summary_compressor_train`; default: the shipped ones)")
+    compression.add_argument("--whole-sentences", action="store_true",
+                             help="never cut a summary sentence to its kept clauses (no compression)")
 
 
 def _budget(args: argparse.Namespace) -> Budget:
@@ -77,14 +84,25 @@ def _budget(args: argparse.Namespace) -> Budget:
 
 def load_summarizer(args: argparse.Namespace):
     """From --model (a theme model's encoder), --encoder, the installed default model, or e5; with
-    --scorer's weights when given."""
+    --scorer's and --compressor's weights when given (no compressor with --whole-sentences)."""
     from wenzhai.models.loading import default_model_dir, load_summarizer
-    from wenzhai.models.summarizer import DEFAULT_ENCODER, DEFAULT_LAYERS, Summarizer, SummarizerConfig
+    from wenzhai.models.summarizer import (
+        DEFAULT_ENCODER,
+        DEFAULT_LAYERS,
+        Summarizer,
+        SummarizerConfig,
+        load_compressor,
+        load_scorer,
+    )
 
     layers = DEFAULT_LAYERS if args.layers is None else args.layers
     if layers < 0:
         raise UsageError(f"--layers must be >= 0, got {layers}")
-    config = SummarizerConfig(scorer_path=check_scorer_file(args.scorer))
+    config = SummarizerConfig(
+        scorer_path=check_weights_file(args.scorer, "--scorer", "sentence-scorer", load_scorer),
+        compress=not args.whole_sentences,
+        compressor_path=check_weights_file(args.compressor, "--compressor", "clause-compressor", load_compressor),
+    )
     if args.encoder is None and (args.model is not None or default_model_dir() is not None):
         return load_summarizer(args.model, layers=layers, config=config)
     from wenzhai.training.encoders import load_encoder
@@ -92,22 +110,20 @@ def load_summarizer(args: argparse.Namespace):
     return Summarizer.from_encoder(*load_encoder(args.encoder or DEFAULT_ENCODER), layers=layers, config=config)
 
 
-def check_scorer_file(path: str | None) -> str | None:
-    """``path`` if it holds scorer weights this code can use (None passes: the shipped weights).
+def check_weights_file(path: str | None, option: str, kind: str, load: Callable[[str], object]) -> str | None:
+    """``path`` if it holds ``kind`` weights that ``load`` accepts (None passes: the shipped weights).
 
-    Read through the summariser's own cache (`load_scorer`), so building the summariser does not read
-    the file again.
+    ``load`` is the summariser's own cached loader (`load_scorer`, `load_compressor`), so building the
+    summariser does not read the file again.
     """
     if path is None:
         return None
-    from wenzhai.models.summarizer import load_scorer
-
     if not Path(path).is_file():
-        raise UsageError(f"--scorer: {path} does not exist (a JSON file of sentence-scorer weights)")
+        raise UsageError(f"{option}: {path} does not exist (a JSON file of {kind} weights)")
     try:
-        load_scorer(path)
+        load(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise UsageError(f"--scorer: {path} is not usable sentence-scorer weights ({exc})") from None
+        raise UsageError(f"{option}: {path} is not usable {kind} weights ({exc})") from None
     return path
 
 

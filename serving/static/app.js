@@ -86,12 +86,14 @@ function segmentOf(sentence, segments) {
   return segments.findIndex((seg) => seg.span[0] <= sentence.span[0] && sentence.span[0] < seg.span[1]);
 }
 
-// `text` as plain strings and <mark id="hit-N"> nodes, one per page summary sentence found in it.
+// `text` as plain strings and <mark id="hit-N"> nodes, one per page summary sentence found in it
+// (the whole sentence a summary item was cut from, so a compressed item still marks its source).
 function withHighlights(text, hits) {
   const found = [];
   for (const hit of hits) {
-    const at = hit.sentence.text ? text.indexOf(hit.sentence.text) : -1;
-    if (at >= 0) found.push([at, at + hit.sentence.text.length, hit]);
+    const whole = hit.sentence.sentence || hit.sentence.text;
+    const at = whole ? text.indexOf(whole) : -1;
+    if (at >= 0) found.push([at, at + whole.length, hit]);
   }
   found.sort((a, b) => a[0] - b[0]);
   const parts = [];

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from tests.summary_parts import assert_parts_match
 from wenzhai.cli.main import main
 
 TEXT = (
@@ -37,8 +38,9 @@ def test_summarize_prints_summary_and_keywords(capsys, text_file, tiny_encoder_d
     assert set(result) == {"summary", "keywords"}
     assert len(result["summary"]) == 2
     for item in result["summary"]:
-        assert set(item) == {"text", "score", "span"}
-        assert TEXT[item["span"][0] : item["span"][1]] == item["text"]
+        assert set(item) == {"text", "score", "span", "parts", "sentence"}
+        assert TEXT[item["span"][0] : item["span"][1]] == item["sentence"]
+        assert_parts_match(TEXT, item)
     assert "乡村建设" in "".join(result["keywords"]) or "乡村" in result["keywords"]
 
 
@@ -114,7 +116,8 @@ def test_without_a_model_the_cli_falls_back_to_the_e5_encoder(monkeypatch):
     monkeypatch.setattr(loading, "default_model_dir", lambda: None)
     monkeypatch.setattr(encoders, "load_encoder", lambda spec: (spec, "tokenizer"))
     monkeypatch.setattr(Summarizer, "from_encoder", classmethod(lambda cls, m, t, layers, config: calls.append((m, layers, config.scorer_path))))
-    load_summarizer(argparse.Namespace(model=None, encoder=None, layers=None, scorer=None))
+    load_summarizer(argparse.Namespace(model=None, encoder=None, layers=None, scorer=None, compressor=None,
+                                       whole_sentences=False))
     assert calls == [(DEFAULT_ENCODER, DEFAULT_LAYERS, None)]
 
 
@@ -153,7 +156,7 @@ def test_scorer_option_uses_the_given_weights(capsys, tmp_path, text_file, tiny_
     for sign in (1.0, -1.0):
         scorer = _length_scorer(tmp_path / f"scorer{sign:+.0f}.json", sign)
         code, out, err = run_cli(capsys, "summarize", text_file, "--encoder", tiny_encoder_dir, "--max-sentences", 1,
-                                 "--scorer", scorer)
+                                 "--scorer", scorer, "--whole-sentences")
         assert code == 0, err
         picked[sign] = json.loads(out)["summary"][0]["text"]
     body = [s + "。" for s in TEXT.split("\n\n")[1].strip().split("。") if s]

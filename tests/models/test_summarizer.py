@@ -218,11 +218,18 @@ def test_headings_bylines_and_captions_never_enter_the_summary(summarizer):
 
 def test_spans_point_into_ocr_input_with_wrapped_lines(summarizer):
     raw = "乡村建设要坚持\n政府主导，又要重视引入\n市场力量。乡村建设要\n实现有效供给。第三句话讲的是\n管护问题。"
-    items = summarizer.summarize(raw, Budget(max_sentences=3))
-    assert len(items) == 3
+    whole = Summarizer(bag_of_chars, SummarizerConfig(compress=False)).summarize(raw, Budget(max_sentences=3))
+    assert len(whole) == 3
+    for item in whole:
+        a, b = item.span
+        assert raw[a:b].replace("\n", "") == item.text and item.parts == [item.span]
+    items = summarizer.summarize(raw, Budget(max_sentences=3))  # the shipped compressor may cut clauses
+    assert [i.span for i in items] == [i.span for i in whole]
     for item in items:
         a, b = item.span
-        assert raw[a:b].replace("\n", "") == item.text
+        assert all(a <= x < y <= b for x, y in item.parts)
+        kept = "".join(raw[x:y] for x, y in item.parts).replace("\n", "")
+        assert kept[:-1] == item.text[:-1] and item.text[-1] == "。"
 
 
 LONG_QUOTE = (
@@ -246,7 +253,8 @@ def test_a_central_sentence_inside_a_quote_does_not_open_the_summary():
     text = LONG_QUOTE + "甲甲甲甲甲甲乙。甲甲甲甲甲丙。"
     summarizer = Summarizer(
         bag_of_chars,
-        SummarizerConfig(centrality="degree", threshold=0.5, position_weight=0.0, min_chars=1, lexical_weight=0.0)
+        SummarizerConfig(centrality="degree", threshold=0.5, position_weight=0.0, min_chars=1, lexical_weight=0.0,
+                         compress=False)
     )
     sentences = body_sentences(clean_page(text), summarizer.config)
     scores, _ = sentence_scores(bag_of_chars([s.text for s in sentences]), summarizer.config)
@@ -377,7 +385,7 @@ def test_seed_essays_get_three_body_sentences_with_the_real_encoder(seed_page):
     from wenzhai.training.encoders import load_encoder
     from wenzhai.training.summary_data import seed_essays
 
-    summarizer = Summarizer.from_encoder(*load_encoder(DEFAULT_ENCODER))
+    summarizer = Summarizer.from_encoder(*load_encoder(DEFAULT_ENCODER), config=SummarizerConfig(compress=False))
     for _title, paragraphs in seed_essays(seed_page):
         items = summarizer.summarize_paragraphs(paragraphs, Budget(max_sentences=3))
         body = "".join(p.text for p in paragraphs if p.kind == "body")
