@@ -31,7 +31,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from wenzhai.training.corpora import PD1998_FILE, TV_NEWS_FILE
-from wenzhai.training.jsonl import write_jsonl
+from wenzhai.training.jsonl import iter_jsonl, write_jsonl
 from wenzhai.training.summary_sources import (
     BRIEFS_TITLE,
     READ_SUMMARIES,
@@ -110,14 +110,21 @@ TV_CHARS = (800, 3000)
 PD1998_CHARS = (800, 4000)
 
 
-def draw_articles(shared: Path, tv_count: int = 216, pd_count: int = 54, seed: int = 20261207) -> list[TitledText]:
+#: The reading rounds: (seed, TV-news items, People's Daily articles) of each `draw --round`.
+ROUNDS = {1: (20261207, 216, 54), 2: (20261208, 192, 48)}
+
+
+def draw_articles(
+    shared: Path, tv_count: int = 216, pd_count: int = 54, seed: int = 20261207, exclude: frozenset[str] = frozenset()
+) -> list[TitledText]:
     """Articles for reading, shuffled: ``tv_count`` TV-news items (briefs compilations left out) and
-    ``pd_count`` People's Daily articles within the lengths above, none from the dev set."""
+    ``pd_count`` People's Daily articles within the lengths above, none from the dev set and none whose
+    id is in ``exclude`` (articles an earlier round already had read)."""
     dev = dev_windows(shared / "dev" / "summaries_dev.jsonl")
     tv = [d for d in tv_news(shared / TV_NEWS_FILE, TV_CHARS[0])
-          if len(d.text) <= TV_CHARS[1] and BRIEFS_TITLE not in d.reference and not dev(d.text)]
+          if len(d.text) <= TV_CHARS[1] and BRIEFS_TITLE not in d.reference and not dev(d.text) and d.id not in exclude]
     pd = [d for d in pd1998_articles(shared / PD1998_FILE, PD1998_CHARS[0])
-          if len(d.text) <= PD1998_CHARS[1] and not dev(d.text)]
+          if len(d.text) <= PD1998_CHARS[1] and not dev(d.text) and d.id not in exclude]
     rng = random.Random(seed)
     drawn = rng.sample(tv, tv_count) + rng.sample(pd, pd_count)
     rng.shuffle(drawn)
@@ -175,6 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     draw = sub.add_parser("draw", help="write the reading batches")
     draw.add_argument("--out", required=True, help="folder for batch_<k>.jsonl")
     draw.add_argument("--batches", type=int, default=6, help="number of readers (default 6)")
+    draw.add_argument("--round", type=int, choices=sorted(ROUNDS), default=1,
+                      help="reading round (its seed and counts: training/summary_reads.ROUNDS); a later round "
+                      "leaves out every article the --read file already has a summary for")
+    draw.add_argument("--read", default=str(READ_SUMMARIES), help="the read summaries (JSONL: id, summary, reader)")
     checking = sub.add_parser("check", help="figures of the read summaries and breaks of the brief")
     checking.add_argument("--read", default=str(READ_SUMMARIES), help="the read summaries (JSONL: id, summary, reader)")
     export = sub.add_parser("export", help="the read summaries as evaluate-summaries rows")
@@ -186,7 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         command.add_argument("--shared", default="../shared", help="the shared data folder (its corpora hold the articles)")
     args = p.parse_args(argv)
     if args.command == "draw":
-        for path in write_batches(draw_articles(Path(args.shared)), Path(args.out), args.batches):
+        seed, tv_count, pd_count = ROUNDS[args.round]
+        done = frozenset() if args.round == 1 else frozenset(row["id"] for _, row in iter_jsonl(args.read))
+        docs = draw_articles(Path(args.shared), tv_count, pd_count, seed, done)
+        for path in write_batches(docs, Path(args.out), args.batches):
             print(path)
         return 0
     if args.command == "export":
