@@ -15,6 +15,9 @@
    (`models.summary_budget`) and returned in document order with their score and their span in the
    input as given. A page summary (`Summarizer.summarize_page`) covers each main article once
    before any gets a second sentence.
+4. Each picked sentence is cut to the clauses a reader keeps (`models.summary_compressor`, learned from
+   our readers' summaries; ``compress=False`` keeps whole sentences): the item's text is the kept clauses,
+   its ``parts`` their input spans, its ``sentence`` the whole one.
 
 Rules that always hold: the budget (sentences, characters or ratio) is never exceeded; input with at
 most two body sentences comes back whole when it fits the budget; a sentence that opens inside a

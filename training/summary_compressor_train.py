@@ -124,6 +124,29 @@ def compressed_rouge(compressor: ClauseCompressor | None, picked: Sequence[Picke
     return mean_scores(scores)
 
 
+def choose_settings(
+    rows: Sequence[dict[str, float]], targets: Sequence[float], valid: Sequence[Picked], min_count: int
+) -> tuple[ClauseCompressor, float, dict[str, float]]:
+    """``(best compressor, its strength, held-out ROUGE-L per setting)`` over `STRENGTHS` × `MIN_KEPT` ×
+    `THRESHOLDS`, each scored on ``valid``'s compressed summaries; the table is printed row by row."""
+    table: dict[str, float] = {}
+    best: tuple[float, ClauseCompressor, float] | None = None
+    for strength in STRENGTHS:
+        model = fit(rows, targets, strength, min_count)
+        for least in MIN_KEPT:
+            cells = []
+            for threshold in THRESHOLDS:
+                candidate = ClauseCompressor(model.weights, model.bias, threshold, least)
+                score = compressed_rouge(candidate, valid)["rougeL"]
+                table[f"C={strength:g} t={threshold:.2f} min={least}"] = round(score, 2)
+                cells.append(f"t={threshold:.2f} {score:.2f}")
+                if best is None or score > best[0]:
+                    best = (score, candidate, strength)
+            print(f"C={strength:g} min={least:2d}: " + "  ".join(cells))
+    assert best is not None
+    return best[1], best[2], table
+
+
 def lead_documents(shared: Path, count: int, seed: int) -> list[TitledText]:
     """``count`` TV-news and ``count`` People's Daily articles with their lead as reference, dev-checked."""
     if count <= 0:
@@ -170,30 +193,15 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"mean target {np.mean(targets):.3f}; {len(valid)} held-out read articles")
     whole = compressed_rouge(None, valid)
     print(f"whole sentences: ROUGE-1/2/L {whole['rouge1']:.2f} / {whole['rouge2']:.2f} / {whole['rougeL']:.2f}")
-    table: dict[str, float] = {}
-    best: tuple[float, ClauseCompressor, float] | None = None
-    for strength in STRENGTHS:
-        model = fit(rows, targets, strength, args.min_count)
-        for least in MIN_KEPT:
-            cells = []
-            for threshold in THRESHOLDS:
-                candidate = ClauseCompressor(model.weights, model.bias, threshold, least)
-                score = compressed_rouge(candidate, valid)
-                table[f"C={strength:g} t={threshold:.2f} min={least}"] = round(score["rougeL"], 2)
-                cells.append(f"t={threshold:.2f} {score['rougeL']:.2f}")
-                if best is None or score["rougeL"] > best[0]:
-                    best = (score["rougeL"], candidate, strength)
-            print(f"C={strength:g} min={least:2d}: " + "  ".join(cells))
-    assert best is not None
-    chosen = best[1]
+    chosen, strength, table = choose_settings(rows, targets, valid, args.min_count)
     final = compressed_rouge(chosen, valid)
     if args.refit:  # the held-out third chose the settings; the written model learns from it too
         every_rows, every_targets = clause_targets(train + pick_sentences(summarizer, valid_docs, args.picks))
-        refit = fit(every_rows, every_targets, best[2], args.min_count)
+        refit = fit(every_rows, every_targets, strength, args.min_count)
         chosen = ClauseCompressor(refit.weights, refit.bias, chosen.threshold, chosen.min_kept_chars)
     about = {
         "command": "python -m wenzhai.training.summary_compressor_train " + " ".join(argv),
-        "strength": best[2],
+        "strength": strength,
         "threshold": chosen.threshold,
         "min_kept_chars": chosen.min_kept_chars,
         "train_articles": len(train),
@@ -206,7 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     compressor = ClauseCompressor(chosen.weights, chosen.bias, chosen.threshold, chosen.min_kept_chars, about)
     compressor.save(args.out)
-    print(f"chosen C={best[2]:g}, threshold {chosen.threshold:.2f}, least kept {chosen.min_kept_chars} (refit on every read article: {args.refit}); "
+    print(f"chosen C={strength:g}, threshold {chosen.threshold:.2f}, least kept {chosen.min_kept_chars} "
+          f"(refit on every read article: {args.refit}); "
           f"held-out ROUGE-1/2/L {final['rouge1']:.2f} / {final['rouge2']:.2f} / "
           f"{final['rougeL']:.2f}; wrote {args.out} ({len(compressor.to_dict()['weights'])} weights)")
     return 0
