@@ -315,7 +315,7 @@ def summary_items(
         if kept == [(0, len(candidate.text))] or not candidate.offsets:
             out.append(_item(candidate, score))
             continue
-        parts = [list(span_of(list(candidate.offsets), a, b)) for a, b in kept]
+        parts = [list(span_of(candidate.offsets, a, b)) for a, b in kept]
         out.append(SummarySentence(text=joined_text(candidate.text, kept), score=round(float(score), 4),
                                    span=list(candidate.span), parts=parts, sentence=candidate.text))
     return out

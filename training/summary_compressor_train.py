@@ -196,7 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen, strength, table = choose_settings(rows, targets, valid, args.min_count)
     final = compressed_rouge(chosen, valid)
     if args.refit:  # the held-out third chose the settings; the written model learns from it too
-        every_rows, every_targets = clause_targets(train + pick_sentences(summarizer, valid_docs, args.picks))
+        # the held-out articles' picks at --picks sentences: the ones already made when that is the scored length
+        valid_picks = valid if args.picks == VALIDATION_SENTENCES else pick_sentences(summarizer, valid_docs, args.picks)
+        every_rows, every_targets = clause_targets(train + valid_picks)
         refit = fit(every_rows, every_targets, strength, args.min_count)
         chosen = ClauseCompressor(refit.weights, refit.bias, chosen.threshold, chosen.min_kept_chars)
     about = {

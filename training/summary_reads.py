@@ -31,7 +31,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from wenzhai.training.corpora import PD1998_FILE, TV_NEWS_FILE
-from wenzhai.training.jsonl import iter_jsonl, write_jsonl
+from wenzhai.training.jsonl import write_jsonl
 from wenzhai.training.summary_sources import (
     BRIEFS_TITLE,
     READ_SUMMARIES,
@@ -114,20 +114,45 @@ PD1998_CHARS = (800, 4000)
 ROUNDS = {1: (20261207, 216, 54), 2: (20261208, 192, 48)}
 
 
-def draw_articles(
-    shared: Path, tv_count: int = 216, pd_count: int = 54, seed: int = 20261207, exclude: frozenset[str] = frozenset()
-) -> list[TitledText]:
-    """Articles for reading, shuffled: ``tv_count`` TV-news items (briefs compilations left out) and
-    ``pd_count`` People's Daily articles within the lengths above, none from the dev set and none whose
-    id is in ``exclude`` (articles an earlier round already had read)."""
+def reading_pool(shared: Path) -> tuple[list[TitledText], list[TitledText]]:
+    """``(TV-news items, People's Daily articles)`` that may be drawn for reading: within the lengths
+    above, briefs compilations left out, none from the dev set."""
     dev = dev_windows(shared / "dev" / "summaries_dev.jsonl")
     tv = [d for d in tv_news(shared / TV_NEWS_FILE, TV_CHARS[0])
-          if len(d.text) <= TV_CHARS[1] and BRIEFS_TITLE not in d.reference and not dev(d.text) and d.id not in exclude]
+          if len(d.text) <= TV_CHARS[1] and BRIEFS_TITLE not in d.reference and not dev(d.text)]
     pd = [d for d in pd1998_articles(shared / PD1998_FILE, PD1998_CHARS[0])
-          if len(d.text) <= PD1998_CHARS[1] and not dev(d.text) and d.id not in exclude]
+          if len(d.text) <= PD1998_CHARS[1] and not dev(d.text)]
+    return tv, pd
+
+
+def draw_from(
+    pool: tuple[list[TitledText], list[TitledText]], tv_count: int, pd_count: int, seed: int,
+    exclude: frozenset[str] = frozenset(),
+) -> list[TitledText]:
+    """``tv_count`` and ``pd_count`` articles of ``pool`` (`reading_pool`), shuffled, none whose id is in
+    ``exclude`` (articles an earlier round had read)."""
+    tv, pd = ([d for d in docs if d.id not in exclude] for docs in pool)
     rng = random.Random(seed)
     drawn = rng.sample(tv, tv_count) + rng.sample(pd, pd_count)
     rng.shuffle(drawn)
+    return drawn
+
+
+def draw_articles(
+    shared: Path, tv_count: int, pd_count: int, seed: int, exclude: frozenset[str] = frozenset()
+) -> list[TitledText]:
+    """`draw_from` over the shared folder's reading pool."""
+    return draw_from(reading_pool(shared), tv_count, pd_count, seed, exclude)
+
+
+def round_articles(shared: Path, number: int) -> list[TitledText]:
+    """The articles of reading round ``number`` (`ROUNDS`): each round is drawn from what the rounds
+    before it left, so a round's draw depends on the seeds alone, never on which summaries exist yet."""
+    pool, done, drawn = reading_pool(shared), frozenset(), []
+    for current in sorted(r for r in ROUNDS if r <= number):
+        seed, tv_count, pd_count = ROUNDS[current]
+        drawn = draw_from(pool, tv_count, pd_count, seed, done)
+        done |= {d.id for d in drawn}
     return drawn
 
 
@@ -184,23 +209,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     draw.add_argument("--batches", type=int, default=6, help="number of readers (default 6)")
     draw.add_argument("--round", type=int, choices=sorted(ROUNDS), default=1,
                       help="reading round (its seed and counts: training/summary_reads.ROUNDS); a later round "
-                      "leaves out every article the --read file already has a summary for")
-    draw.add_argument("--read", default=str(READ_SUMMARIES), help="the read summaries (JSONL: id, summary, reader)")
+                      "leaves out every article an earlier round drew")
     checking = sub.add_parser("check", help="figures of the read summaries and breaks of the brief")
-    checking.add_argument("--read", default=str(READ_SUMMARIES), help="the read summaries (JSONL: id, summary, reader)")
     export = sub.add_parser("export", help="the read summaries as evaluate-summaries rows")
     export.add_argument("--out", required=True, help="JSONL file to write")
     export.add_argument("--split", choices=SPLITS, default="validation",
                         help="validation (default: the held-out third), train, or all")
-    export.add_argument("--read", default=str(READ_SUMMARIES), help="the read summaries (JSONL: id, summary, reader)")
     for command in (draw, checking, export):
         command.add_argument("--shared", default="../shared", help="the shared data folder (its corpora hold the articles)")
+    for command in (checking, export):
+        command.add_argument("--read", default=str(READ_SUMMARIES), help="the read summaries (JSONL: id, summary, reader)")
     args = p.parse_args(argv)
     if args.command == "draw":
-        seed, tv_count, pd_count = ROUNDS[args.round]
-        done = frozenset() if args.round == 1 else frozenset(row["id"] for _, row in iter_jsonl(args.read))
-        docs = draw_articles(Path(args.shared), tv_count, pd_count, seed, done)
-        for path in write_batches(docs, Path(args.out), args.batches):
+        for path in write_batches(round_articles(Path(args.shared), args.round), Path(args.out), args.batches):
             print(path)
         return 0
     if args.command == "export":

@@ -7,6 +7,7 @@ the character in the *original input* it came from. That single map is what lets
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -14,7 +15,7 @@ ParagraphKind = Literal["heading", "byline", "caption", "body"]
 PARAGRAPH_KINDS: tuple[str, ...] = ("heading", "byline", "caption", "body")
 
 
-def span_of(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+def span_of(offsets: Sequence[int], start: int, end: int) -> tuple[int, int]:
     """Map the cleaned slice ``[start, end)`` to a half-open span ``[a, b)`` in the original input."""
     if not offsets or start >= end:
         raise ValueError("empty slice has no span")
