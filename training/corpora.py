@@ -48,6 +48,7 @@ class CorpusSpec:
         corpora without article boundaries, like People's Daily); 0 makes every line its own article.
     drop_prefix: removed from the start of every paragraph that has it (a broadcast dateline such as
         ``央视网消息（新闻联播）：``, which says where the text comes from, not what it is about).
+    title_field: for ``jsonl_paragraphs``, the field holding each item's headline (empty: no headlines).
     """
 
     name: str
@@ -59,6 +60,7 @@ class CorpusSpec:
     register: str = "news"
     article_gap: int = 0
     drop_prefix: str = ""
+    title_field: str = ""
 
     def __post_init__(self) -> None:
         if self.reader not in READER_KINDS:
@@ -69,6 +71,8 @@ class CorpusSpec:
             raise ValueError(f"corpus {self.name!r}: a {self.reader} reader needs 'field'")
         if self.reader == "tsv" and self.column is None:
             raise ValueError(f"corpus {self.name!r}: a tsv reader needs 'column'")
+        if self.title_field and self.reader != "jsonl_paragraphs":
+            raise ValueError(f"corpus {self.name!r}: only a jsonl_paragraphs reader has item headlines ('title_field')")
         if self.article_gap < 0:
             raise ValueError(f"corpus {self.name!r}: article_gap must be ≥ 0")
 
@@ -165,6 +169,22 @@ def _read_cached(spec: CorpusSpec, path: Path) -> tuple[tuple[str, ...], ...]:
 @lru_cache(maxsize=16)
 def _joined_cached(spec: CorpusSpec, path: Path) -> tuple[str, ...]:
     return tuple(PARAGRAPH_JOIN.join(paragraphs) for paragraphs in _read_cached(spec, path))
+
+
+@lru_cache(maxsize=4)
+def _titles_cached(spec: CorpusSpec, path: Path) -> tuple[str, ...]:
+    return tuple(
+        str(json.loads(raw).get(spec.title_field) or "").strip() if raw.strip() else ""
+        for raw in _read_text(path).split("\n")
+    )
+
+
+def corpus_title(spec: CorpusSpec, shared_dir: Path | None, line: int) -> str:
+    """The headline of item ``line`` (1-based) of a corpus with ``title_field``; '' when it has none."""
+    if not spec.title_field:
+        return ""
+    titles = _titles_cached(spec, corpus_file(spec, shared_dir).resolve())
+    return titles[line - 1] if 1 <= line <= len(titles) else ""
 
 
 def read_paragraphs(spec: CorpusSpec, shared_dir: Path | None) -> tuple[tuple[str, ...], ...]:

@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from wenzhai.models.config_files import check_fields, read_yaml_mapping
 from wenzhai.models.text import clean_text
 from wenzhai.models.themes import LABELS, check_label
-from wenzhai.training.corpora import corpus_text
+from wenzhai.training.corpora import PARAGRAPH_JOIN, corpus_text
 from wenzhai.training.dedup import DuplicatePair, find_near_duplicates
 from wenzhai.training.jsonl import iter_jsonl
 from wenzhai.training.weak_labels import WeakLabelConfig, WeakRef, load_weak_config, read_refs
@@ -84,6 +84,15 @@ class DataConfig:
         default=0.6,
         metadata={
             "help": "Character 5-gram Jaccard at or above which a later row is a near-duplicate and dropped."
+        },
+    )
+    headed_openings: bool = field(
+        default=False,
+        metadata={
+            "help": "Also add, for every corpus run that opens a headlined item (its paragraph 1; roundups and items "
+            "that open with a sub-headline left out), a copy with the item's headline before it, as the pipeline's "
+            "'lead' reading sees a page segment. A copy keeps its run's label, article and split (id + '-headed'), "
+            "so validation also scores page-like segments; the training report gives them apart."
         },
     )
     min_chars: int = field(default=20, metadata={"help": "Shortest accepted cleaned text (characters)."})
@@ -213,6 +222,7 @@ def refs_to_rows(
                     "source": ref.corpus,
                     "article": ref.article,
                     "register": spec.register,
+                    "ref": ref,
                 },
             )
         )
@@ -248,6 +258,7 @@ class BuildReport:
     read: Counter = field(default_factory=Counter)
     kept: Counter = field(default_factory=Counter)
     duplicates: list[tuple[str, str, float]] = field(default_factory=list)
+    headed: int = 0  # copies added by ``headed_openings``
     split_counts: dict[str, Counter] = field(default_factory=dict)
     lengths: dict[str, list[int]] = field(default_factory=dict)
 
@@ -256,6 +267,8 @@ class BuildReport:
             f"rows read: {sum(self.read.values())} ({', '.join(f'{k} {v}' for k, v in sorted(self.read.items()))})"
         ]
         lines.append(f"near-duplicates dropped: {len(self.duplicates)}")
+        if self.headed:
+            lines.append(f"headed copies of item openings added: {self.headed}")
         for kept, dropped, sim in self.duplicates[:20]:
             lines.append(f"  {dropped} ≈ {kept} (Jaccard {sim:.2f})")
         if len(self.duplicates) > 20:
@@ -323,6 +336,10 @@ def assemble_rows(config: DataConfig, *, progress: bool = False) -> tuple[list[d
     report.duplicates = [_describe(pair, rows) for pair in duplicates]
     rows = [r for i, r in enumerate(rows) if i not in dropped]
     split_rows(rows, config.seed, config.validation_fraction)
+    if config.headed_openings:
+        copies = headed_copies(rows, load_weak_config(config.weak_config), config)
+        report.headed = len(copies)
+        rows += copies
     for r in rows:
         report.kept[r["source"]] += 1
         report.lengths.setdefault(r["label"], []).append(len(r["text"]))
@@ -330,6 +347,34 @@ def assemble_rows(config: DataConfig, *, progress: bool = False) -> tuple[list[d
         s: Counter(r["label"] for r in rows if r["split"] == s) for s in ("train", "validation")
     }
     return rows, report
+
+
+HEADED_SUFFIX = "-headed"
+
+
+def headed_copies(rows: Sequence[dict[str, Any]], weak: WeakLabelConfig, config: DataConfig) -> list[dict[str, Any]]:
+    """``headed_openings``: a copy of each corpus run that opens a headlined item, its headline first.
+
+    Why: the pipeline reads a page segment's theme from ``"{headline} {opening}"``, while read runs
+    come without their headline, so neither training nor validation held that input before.
+    """
+    from wenzhai.training.corpora import corpus_title
+    from wenzhai.training.page_simulator import is_subhead
+
+    out = []
+    for row in rows:
+        ref = row.get("ref")
+        if ref is None or not ref.paras or ref.paras[0] != 1:
+            continue
+        spec = weak.corpora[ref.corpus]
+        title = clean_text(corpus_title(spec, config.shared_dir, ref.line))
+        first = row["text"].split(PARAGRAPH_JOIN, 1)[0]
+        if not title or "快讯" in title or is_subhead(first):
+            continue  # a roundup's or sub-headed item's headline is not its first part's
+        text = f"{title} {row['text']}"
+        if len(text) <= config.max_chars:
+            out.append({**row, "id": row["id"] + HEADED_SUFFIX, "text": text})
+    return out
 
 
 def _describe(pair: DuplicatePair, rows: list[dict[str, Any]]) -> tuple[str, str, float]:

@@ -208,11 +208,32 @@ def train(
         "arguments": {**asdict(args), **{name: getattr(training_args, name) for name in REPORTED_TRAINING_FIELDS}},
         "log_history": trainer.state.log_history,
     }
+    report.update(headed_validation(list(val_split["id"]), val_labels, val_logits))
     if averaging is not None:
         report["weight_average"] = averaging
     save_model(model, tokenizer, out, report)
     shutil.rmtree(trainer_args.output_dir, ignore_errors=True)
     return report
+
+
+def headed_validation(ids: list[str], labels: np.ndarray, logits: np.ndarray) -> dict[str, float]:
+    """Validation accuracy of the headed copies (``DataConfig.headed_openings``), macro-F1 of the other rows.
+
+    The headed rows are what the pipeline reads for a page segment (accuracy, as they need not hold
+    every theme); the others are the rows a build without the copies validates on, so students of
+    either build can be compared. Empty without copies.
+    """
+    from wenzhai.training.data import HEADED_SUFFIX
+
+    headed = np.array([i.endswith(HEADED_SUFFIX) for i in ids], dtype=bool)
+    if not headed.any():
+        return {}
+    pred = logits.argmax(axis=1)
+    return {
+        "validation_headed_rows": int(headed.sum()),
+        "validation_accuracy_headed": float((pred[headed] == labels[headed]).mean()),
+        "validation_macro_f1_unheaded": macro_f1(labels[~headed], pred[~headed]),
+    }
 
 
 def keep_better_average(

@@ -11,6 +11,7 @@ from wenzhai.training.corpora import (
     check_paras,
     corpus_line,
     corpus_text,
+    corpus_title,
     read_corpus,
     read_paragraphs,
 )
@@ -77,3 +78,17 @@ def test_paras_absent_is_the_whole_line():
 def test_a_paragraph_reader_needs_its_field():
     with pytest.raises(ValueError, match="jsonl_paragraphs reader needs 'field'"):
         CorpusSpec(name="tv", reader="jsonl_paragraphs", path="x.jsonl")
+
+
+def test_item_headlines_are_read_from_the_title_field(tmp_path):
+    rows = [{"title": " 村里修了路 ", "paras": ["第一段。"]}, {"paras": ["无标题。"]}]
+    (tmp_path / "t.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    spec = CorpusSpec(name="tv", reader="jsonl_paragraphs", path="t.jsonl", field="paras", title_field="title")
+    assert [corpus_title(spec, tmp_path, n) for n in (1, 2, 3)] == ["村里修了路", "", ""]
+    untitled = CorpusSpec(name="tv", reader="jsonl_paragraphs", path="t.jsonl", field="paras")
+    assert corpus_title(untitled, tmp_path, 1) == ""
+
+
+def test_only_an_item_corpus_takes_a_title_field():
+    with pytest.raises(ValueError, match="only a jsonl_paragraphs reader has item headlines"):
+        CorpusSpec(name="c", reader="lines", path="c.txt", title_field="title")

@@ -229,3 +229,10 @@ def test_read_labels_take_one_folder_per_reading_round(tmp_path):
     config = tmp_path / "data.yaml"
     config.write_text("read_labels: [data/themes/read, /abs/read-tv]\n", encoding="utf-8")
     assert DataConfig.from_yaml(config).read_labels == (PROJECT_ROOT / "data/themes/read", Path("/abs/read-tv"))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "configs").glob("data*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_data_config_loads(path):
+    """A typo in a data build file should fail here, not half an hour into `wenzhai train`."""
+    config = DataConfig.from_yaml(path)
+    assert config.read_labels and all(folder.is_dir() for folder in config.read_labels)
