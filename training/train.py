@@ -305,6 +305,15 @@ def averaging_line(report: dict[str, Any]) -> str:
             f"{w['validation_macro_f1_averaged']:.4f}; best checkpoint: {w['validation_macro_f1_best_checkpoint']:.4f})")
 
 
+def headed_line(report: dict[str, Any]) -> str:
+    """The model card's line on the headed copies (``DataConfig.headed_openings``), when validation held some."""
+    if "validation_headed_rows" not in report:
+        return ""
+    return (f"\n- of these, {report['validation_headed_rows']} headed item openings (headline + opening, as a page "
+            f"segment is read): accuracy {report['validation_accuracy_headed']:.4f}; the other rows: macro-F1 "
+            f"{report['validation_macro_f1_unheaded']:.4f}")
+
+
 def model_card(report: dict[str, Any]) -> str:
     a = report["arguments"]
     labels = "\n".join(f"| `{k}` | {v['zh']} | {v['about']} |" for k, v in THEMES.items())
@@ -319,7 +328,7 @@ calibrated probabilities and secondary themes.
 
 ## Training
 {base_line(a)}
-- Data: wenzhai's theme data set (`data/themes/`, see its data card): {report['train_rows']} training and
+- Data: wenzhai's theme data set (`data/themes/` built by `{a['data_config']}`, see its data card): {report['train_rows']} training and
   {report['validation_rows']} validation segments, split by article.
 - Windows of {a['max_length']} tokens with {a['window_stride']} tokens of overlap; a long segment's window
   logits are averaged, weighted by window length (never truncated).
@@ -327,13 +336,13 @@ calibrated probabilities and secondary themes.
   validation macro-F1 (ran {report['epochs_run']:.1f}), seed {a['seed']}, CPU, {report['train_seconds']} s.
 
 ## Validation (held-out articles of our own data)
-- macro-F1 {report['validation_macro_f1']:.4f}, accuracy {report['validation_accuracy']:.4f}{averaging_line(report)}
+- macro-F1 {report['validation_macro_f1']:.4f}, accuracy {report['validation_accuracy']:.4f}{headed_line(report)}{averaging_line(report)}
 - temperature {report['temperature']:.3f}; ECE {report['ece_before']:.4f} before → {report['ece_after']:.4f} after scaling
 - secondary themes: calibrated probability ≥ {report['secondary_threshold']} (micro-F1 {report['secondary_f1_validation']:.3f} on validation)
 
 ## Limits
 - Trained on hand-written segments and on real newspaper and news-summary text labelled by lexicon
-  rules or read line by line (1998 People's Daily, 2017–2021 summaries); other registers (social
+  rules or read line by line (1998 People's Daily, 2017–2021 summaries, 2022–2026 TV news); other registers (social
   media, transcripts of speech) and other eras may score lower.
 - `digital_government` has the least real text behind it.
 - Scores are calibrated on our validation split, not on every user's distribution.

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from wenzhai.training.data import HEADED_SUFFIX, DataConfig, assemble_rows
-from wenzhai.training.train import headed_validation
+from wenzhai.training.train import headed_line, headed_validation
 
 BODY = "内容" * 30
 
@@ -64,3 +64,10 @@ def test_validation_reports_headed_rows_apart():
     figures = headed_validation(ids, labels, logits)
     assert figures["validation_headed_rows"] == 2 and figures["validation_accuracy_headed"] == 0.5
     assert headed_validation(["a", "d"], labels[[0, 3]], logits[[0, 3]]) == {}
+
+
+def test_the_model_card_gives_the_headed_rows_when_validation_held_some():
+    figures = headed_validation(["a", "b" + HEADED_SUFFIX], np.array([0, 1]), np.eye(5)[[0, 1]])
+    line = headed_line(figures)
+    assert "1 headed item openings" in line and "accuracy 1.0000" in line and "macro-F1" in line
+    assert headed_line({}) == ""
