@@ -208,7 +208,8 @@ def train(
         "arguments": {**asdict(args), **{name: getattr(training_args, name) for name in REPORTED_TRAINING_FIELDS}},
         "log_history": trainer.state.log_history,
     }
-    report.update(headed_validation(list(val_split["id"]), val_labels, val_logits))
+    if "id" in val_split.column_names:  # a data set built by training.data has ids; a hand-made one may not
+        report.update(headed_validation(list(val_split["id"]), val_labels, val_logits))
     if averaging is not None:
         report["weight_average"] = averaging
     save_model(model, tokenizer, out, report)
