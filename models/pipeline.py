@@ -32,6 +32,7 @@ from wenzhai.models.segmentation import (
 )
 from wenzhai.models.summary_budget import DEFAULT_SUMMARY_SENTENCES, Budget, check_summary_sentences
 from wenzhai.models.text import Paragraph, clean_page
+from wenzhai.models.themes import headed_text
 from wenzhai.models.windows import pool_logits
 
 
@@ -252,7 +253,7 @@ class Pipeline:
         assert self.classifier is not None
         mode = self.config.segment_themes
         if mode == "lead":
-            leads = [f"{r.title} {r.text}" if r.title else r.text for r in results]
+            leads = [headed_text(r.title, r.text) for r in results]
             probs = self.classifier.probabilities(self.classifier.opening_logits(leads)[0], leads)
             return [self.classifier.describe(p) for p in probs]
         texts = [r.text for r in results]

@@ -22,3 +22,12 @@ def check_label(label: object, field: str = "label") -> str:
     if label not in LABEL2ID:
         raise ValueError(f"{field}: {label!r} is not a theme; allowed: {', '.join(LABELS)}")
     return label  # type: ignore[return-value]
+
+
+def headed_text(title: str | None, text: str) -> str:
+    """What the theme model reads for a segment under a headline: the headline, a space, then the text.
+
+    One function for both callers: the pipeline reads page segments this way ('lead'), and the
+    training data's headed copies (``training.data``, ``headed_openings``) must be the same form.
+    """
+    return f"{title} {text}" if title else text

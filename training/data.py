@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from wenzhai.models.config_files import check_fields, read_yaml_mapping
 from wenzhai.models.text import clean_text
-from wenzhai.models.themes import LABELS, check_label
+from wenzhai.models.themes import LABELS, check_label, headed_text
 from wenzhai.training.corpora import PARAGRAPH_JOIN, corpus_text
 from wenzhai.training.dedup import DuplicatePair, find_near_duplicates
 from wenzhai.training.jsonl import iter_jsonl
@@ -35,6 +35,7 @@ from wenzhai.training.weak_labels import WeakLabelConfig, WeakRef, load_weak_con
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 COLUMNS: tuple[str, ...] = ("id", "text", "label", "secondary", "source", "article", "register")
 LENGTH_BINS: tuple[int, ...] = (0, 60, 120, 200, 300, 500, 800)
+HEADED_SUFFIX = "-headed"  # id suffix of a headed copy (``DataConfig.headed_openings``)
 
 
 def default_shared_dir() -> Path:
@@ -311,6 +312,7 @@ def assemble_rows(config: DataConfig, *, progress: bool = False) -> tuple[list[d
     """Read, clean, validate and de-duplicate every row; each kept row gets its ``split``."""
     report = BuildReport()
     items = load_handwritten(config.handwritten_dir)
+    weak: WeakLabelConfig | None = None
     if config.weak_labels is not None or config.read_labels:
         weak = load_weak_config(config.weak_config)
         if config.weak_labels is not None:
@@ -336,8 +338,8 @@ def assemble_rows(config: DataConfig, *, progress: bool = False) -> tuple[list[d
     report.duplicates = [_describe(pair, rows) for pair in duplicates]
     rows = [r for i, r in enumerate(rows) if i not in dropped]
     split_rows(rows, config.seed, config.validation_fraction)
-    if config.headed_openings:
-        copies = headed_copies(rows, load_weak_config(config.weak_config), config)
+    if config.headed_openings and weak is not None:  # without corpus rows there is nothing to head
+        copies = headed_copies(rows, weak, config)
         report.headed = len(copies)
         rows += copies
     for r in rows:
@@ -347,9 +349,6 @@ def assemble_rows(config: DataConfig, *, progress: bool = False) -> tuple[list[d
         s: Counter(r["label"] for r in rows if r["split"] == s) for s in ("train", "validation")
     }
     return rows, report
-
-
-HEADED_SUFFIX = "-headed"
 
 
 def headed_copies(rows: Sequence[dict[str, Any]], weak: WeakLabelConfig, config: DataConfig) -> list[dict[str, Any]]:
@@ -371,7 +370,7 @@ def headed_copies(rows: Sequence[dict[str, Any]], weak: WeakLabelConfig, config:
         first = row["text"].split(PARAGRAPH_JOIN, 1)[0]
         if not title or "快讯" in title or is_subhead(first):
             continue  # a roundup's or sub-headed item's headline is not its first part's
-        text = f"{title} {row['text']}"
+        text = headed_text(title, row["text"])
         if len(text) <= config.max_chars:
             out.append({**row, "id": row["id"] + HEADED_SUFFIX, "text": text})
     return out
