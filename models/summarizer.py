@@ -161,7 +161,7 @@ class Candidate:
     span: tuple[int, int]
     paragraph: int
     can_open: bool
-    offsets: tuple[int, ...] = ()
+    offsets: tuple[int, ...]
 
 
 #: Photo and author credits that OCR'd pages leave inside body paragraphs: ``（附图片１张）``,
@@ -303,7 +303,8 @@ def summary_items(
 ) -> list[SummarySentence]:
     """The chosen sentences as summary items, each cut to its kept clauses when there is a compressor.
 
-    ``documents``: per sentence, the bigram counts of the text it comes from (`document_bigrams`). A cut
+    ``documents``: per sentence, the bigram counts of the text it comes from (`document_bigrams`; read only
+    with a compressor). A cut
     sentence's ``text`` is its kept clauses, closed like a sentence; ``span`` and ``sentence`` are still the
     whole sentence's, and ``parts`` the input spans of what is kept.
     """
@@ -312,7 +313,7 @@ def summary_items(
     runs = kept_bounds(compressor, [c.text for c, _ in picked], documents)
     out = []
     for (candidate, score), kept in zip(picked, runs, strict=True):
-        if kept == [(0, len(candidate.text))] or not candidate.offsets:
+        if kept == [(0, len(candidate.text))]:
             out.append(_item(candidate, score))
             continue
         parts = [list(span_of(candidate.offsets, a, b)) for a, b in kept]
@@ -429,7 +430,7 @@ class Summarizer:
             can_open=[c.can_open for c in candidates],
             redundancy=self.config.redundancy,
         )
-        document = document_bigrams(sentences)
+        document = document_bigrams(sentences) if self.compressor is not None else Counter()
         return summary_items([(candidates[i], scores[i]) for i in chosen], [document] * len(chosen), self.compressor)
 
     def candidates(self, sentences: Sequence[Candidate]) -> list[Candidate]:
@@ -526,7 +527,7 @@ class Summarizer:
             can_open=[c.can_open for c in chosen], redundancy=self.config.redundancy, groups=groups,
         )
         picks.sort(key=lambda k: chosen[k].span[0])
-        documents = {rank: document_bigrams(pools[i]) for rank, i in enumerate(main)}
+        documents = {rank: document_bigrams(pools[i]) if self.compressor is not None else Counter() for rank, i in enumerate(main)}
         return summary_items([(chosen[k], scores[k]) for k in picks], [documents[groups[k]] for k in picks],
                              self.compressor)
 

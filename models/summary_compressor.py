@@ -35,6 +35,8 @@ from wenzhai.models.text.cohesion import bigrams
 from wenzhai.models.text.sentences import _gap_depths
 
 DEFAULT_COMPRESSOR_PATH = Path(__file__).with_name("summary_compressor.json")
+#: Per summary sentence, ``(clause bounds, clause feature rows)``: what `summary_clause_features` gives.
+ClauseFeatures = list[tuple[list[tuple[int, int]], list[dict[str, float]]]]
 
 #: Where a clause may end: after these marks, outside quotations and brackets.
 CLAUSE_MARKS = frozenset("，；：,;:")
@@ -200,9 +202,7 @@ def load_compressor(path: str | None) -> ClauseCompressor:
     return ClauseCompressor.load(path or DEFAULT_COMPRESSOR_PATH)
 
 
-def summary_clause_features(
-    sentences: Sequence[str], documents: Sequence[Counter[str]]
-) -> list[tuple[list[tuple[int, int]], list[dict[str, float]]]]:
+def summary_clause_features(sentences: Sequence[str], documents: Sequence[Counter[str]]) -> ClauseFeatures:
     """``(clause bounds, clause features)`` of each sentence of a summary (in summary order).
 
     ``documents``: per sentence, the bigram counts of the text it comes from (one article of a page).
@@ -223,8 +223,15 @@ def kept_bounds(
 ) -> list[list[tuple[int, int]]]:
     """Per summary sentence, the ``[start, end)`` runs of it that the summary keeps (adjacent kept
     clauses merged into one run; a sentence nothing is cut from is one run, the whole sentence)."""
+    return kept_runs(compressor, sentences, summary_clause_features(sentences, documents))
+
+
+def kept_runs(
+    compressor: ClauseCompressor, sentences: Sequence[str], features: ClauseFeatures
+) -> list[list[tuple[int, int]]]:
+    """`kept_bounds` from features already computed (the training scores many settings on the same ones)."""
     out = []
-    for sentence, (bounds, rows) in zip(sentences, summary_clause_features(sentences, documents), strict=True):
+    for sentence, (bounds, rows) in zip(sentences, features, strict=True):
         runs: list[tuple[int, int]] = []
         chars = [len(_NOT_WORD.sub("", sentence[a:b])) for a, b in bounds]
         for (a, b), keep in zip(bounds, compressor.keep(rows, chars), strict=True):

@@ -23,6 +23,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +32,9 @@ from wenzhai.models.summarizer import Summarizer, SummarizerConfig, body_sentenc
 from wenzhai.models.summary_budget import Budget
 from wenzhai.models.summary_compressor import (
     ClauseCompressor,
+    ClauseFeatures,
     joined_text,
-    kept_bounds,
+    kept_runs,
     summary_clause_features,
 )
 from wenzhai.models.text import clean_page
@@ -43,10 +45,10 @@ from wenzhai.training.summary_scorer_train import held_out
 from wenzhai.training.summary_sources import (
     READ_SUMMARIES,
     TitledText,
-    dev_windows,
     pd1998_leads,
     read_summaries,
     sample,
+    summary_dev_windows,
     tv_news_leads,
 )
 
@@ -64,6 +66,12 @@ class Picked:
     doc: TitledText
     sentences: list[str]
     document: Counter[str]
+
+    @cached_property
+    def features(self) -> ClauseFeatures:
+        """The clauses' features: they depend on the sentences and the document alone, so they are
+        computed once, not once per setting the training scores."""
+        return summary_clause_features(self.sentences, [self.document] * len(self.sentences))
 
 
 def pick_sentences(summarizer: Summarizer, docs: Sequence[TitledText], k: int) -> list[Picked]:
@@ -84,9 +92,7 @@ def clause_targets(picked: Sequence[Picked]) -> tuple[list[dict[str, float]], li
     rows, targets = [], []
     for item in picked:
         reference = set(bigrams(item.doc.reference))
-        for (bounds, features), sentence in zip(
-            summary_clause_features(item.sentences, [item.document] * len(item.sentences)), item.sentences, strict=True
-        ):
+        for (bounds, features), sentence in zip(item.features, item.sentences, strict=True):
             for (a, b), row in zip(bounds, features, strict=True):
                 grams = set(bigrams(sentence[a:b]))
                 rows.append(row)
@@ -118,7 +124,7 @@ def compressed_rouge(compressor: ClauseCompressor | None, picked: Sequence[Picke
         if compressor is None:
             text = "".join(item.sentences)
         else:
-            runs = kept_bounds(compressor, item.sentences, [item.document] * len(item.sentences))
+            runs = kept_runs(compressor, item.sentences, item.features)
             text = "".join(joined_text(s, r) for s, r in zip(item.sentences, runs, strict=True))
         scores.append(rouge_f1(scorer, text, item.doc.reference))
     return mean_scores(scores)
@@ -152,8 +158,7 @@ def lead_documents(shared: Path, count: int, seed: int) -> list[TitledText]:
     if count <= 0:
         return []
     docs = sample(tv_news_leads(shared / TV_NEWS_FILE), count, seed) + sample(pd1998_leads(shared / PD1998_FILE), count, seed)
-    dev = shared / "dev" / "summaries_dev.jsonl"
-    exclude = dev_windows(dev) if dev.exists() else None
+    exclude = summary_dev_windows(shared)
     return [d for d in docs if not exclude or not (exclude(d.text) or exclude(d.reference))]
 
 

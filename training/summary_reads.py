@@ -35,6 +35,7 @@ from wenzhai.training.jsonl import write_jsonl
 from wenzhai.training.summary_sources import (
     BRIEFS_TITLE,
     READ_SUMMARIES,
+    SUMMARIES_DEV_FILE,
     TitledText,
     dev_windows,
     pd1998_articles,
@@ -117,7 +118,7 @@ ROUNDS = {1: (20261207, 216, 54), 2: (20261208, 192, 48)}
 def reading_pool(shared: Path) -> tuple[list[TitledText], list[TitledText]]:
     """``(TV-news items, People's Daily articles)`` that may be drawn for reading: within the lengths
     above, briefs compilations left out, none from the dev set."""
-    dev = dev_windows(shared / "dev" / "summaries_dev.jsonl")
+    dev = dev_windows(shared / SUMMARIES_DEV_FILE)
     tv = [d for d in tv_news(shared / TV_NEWS_FILE, TV_CHARS[0])
           if len(d.text) <= TV_CHARS[1] and BRIEFS_TITLE not in d.reference and not dev(d.text)]
     pd = [d for d in pd1998_articles(shared / PD1998_FILE, PD1998_CHARS[0])
@@ -136,13 +137,6 @@ def draw_from(
     drawn = rng.sample(tv, tv_count) + rng.sample(pd, pd_count)
     rng.shuffle(drawn)
     return drawn
-
-
-def draw_articles(
-    shared: Path, tv_count: int, pd_count: int, seed: int, exclude: frozenset[str] = frozenset()
-) -> list[TitledText]:
-    """`draw_from` over the shared folder's reading pool."""
-    return draw_from(reading_pool(shared), tv_count, pd_count, seed, exclude)
 
 
 def round_articles(shared: Path, number: int) -> list[TitledText]:

@@ -51,9 +51,9 @@ from wenzhai.training.summary_sources import (
     READ_SUMMARIES,
     REFERENCES,
     TitledText,
-    dev_windows,
     distant_documents,
     read_summaries,
+    summary_dev_windows,
 )
 
 VARIANTS = ("linear", "mlp", "mlp-ensemble")
@@ -273,8 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from wenzhai.models.loading import load_classifier, model_path
 
     shared = Path(args.shared)
-    dev = shared / "dev" / "summaries_dev.jsonl"
-    exclude = dev_windows(dev) if dev.exists() else None
+    exclude = summary_dev_windows(shared)
     docs = distant_documents(shared, args.per_source, args.seed, exclude, args.references)
     if args.read:
         docs += [d for d in read_summaries(shared, Path(args.read)) if not exclude or not exclude(d.text)]

@@ -77,6 +77,16 @@ def dev_windows(path: Path, width: int = WINDOW) -> DevOverlap:
     return DevOverlap((r["article"].replace(TV_DATELINE, "") for r in rows), width)
 
 
+#: Where the dev summaries lie inside the shared folder.
+SUMMARIES_DEV_FILE = Path("dev/summaries_dev.jsonl")
+
+
+def summary_dev_windows(shared: Path) -> DevOverlap | None:
+    """`dev_windows` over the shared folder's dev summaries, or None where the folder has none."""
+    path = shared / SUMMARIES_DEV_FILE
+    return dev_windows(path) if path.exists() else None
+
+
 #: Titles of TV-news items that gather several unrelated briefs.
 BRIEFS_TITLE = "联播快讯"
 #: A lead paragraph usable as a reference: this many characters, ending like a sentence.

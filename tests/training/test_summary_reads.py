@@ -62,10 +62,10 @@ def test_export_splits_the_read_summaries_as_the_scorer_does(tmp_path):
 @pytest.mark.shared
 @pytest.mark.slow
 def test_a_later_round_draws_no_article_an_earlier_round_had_read(shared_dir):
-    from wenzhai.training.summary_reads import ROUNDS, draw_articles
+    from wenzhai.training.summary_reads import ROUNDS, draw_from, reading_pool
 
-    seed = ROUNDS[1][0]
-    first = draw_articles(shared_dir, 20, 5, seed)
-    assert len(first) == 25 and draw_articles(shared_dir, 20, 5, seed) == first  # seeded
-    again = draw_articles(shared_dir, 20, 5, seed, exclude=frozenset(d.id for d in first))
+    seed, pool = ROUNDS[1][0], reading_pool(shared_dir)
+    first = draw_from(pool, 20, 5, seed)
+    assert len(first) == 25 and draw_from(pool, 20, 5, seed) == first  # seeded
+    again = draw_from(pool, 20, 5, seed, exclude=frozenset(d.id for d in first))
     assert len(again) == 25 and not {d.id for d in again} & {d.id for d in first}
